@@ -1,0 +1,1404 @@
+"""Every state change of the 213 process.
+
+One function per verb. Each runs in one transaction, checks that the actor holds a role that
+allows it in the right organisation, checks the allowed transition, and writes exactly one
+`Event` per object it changes (a bulk call is the single action repeated, all or nothing).
+A refused action raises a `DomainError` with a Vietnamese message and changes nothing.
+
+`by=None` means the system itself (a cron job); only the actions that say so accept it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from members.models import EmploymentStatus, Exemption, Member
+from orgs.models import (
+    COMMITTEE_ROLES,
+    SIGNING_ROLES,
+    AdministrativeUnit,
+    Organisation,
+    OrgKind,
+    Role,
+    RoleAssignment,
+    UnitLevel,
+    UnitSuccession,
+    roles_of,
+)
+from orgs.text import nfc
+
+from .errors import InvalidInput, NotAllowed, TransitionError
+from .models import (
+    COMMENT_TRANSITIONS,
+    LETTER_TRANSITIONS,
+    NOTICE_TRANSITIONS,
+    AnnualRating,
+    Book,
+    BookClosedReason,
+    BookStatus,
+    CommentKind,
+    CommentRequest,
+    CommentStatus,
+    Event,
+    IntroductionLetter,
+    LeaveReason,
+    LetterCounter,
+    LetterStatus,
+    MeetingAttendance,
+    NoticeStatus,
+    RatingLevel,
+    RegulationProfile,
+    ResidenceMeeting,
+    ResidenceRegisterEntry,
+    Term,
+    TermStatus,
+    ViolationNotice,
+)
+
+SYSTEM_NAME = "Hệ thống (tác vụ tự động)"
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who acts, in which role and organisation: what the event records."""
+
+    user: Any | None
+    role: str = ""
+    organisation: Organisation | None = None
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return SYSTEM_NAME
+        full = self.user.get_full_name() if hasattr(self.user, "get_full_name") else ""
+        return full or self.user.get_username()
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _authorize(
+    by: Any | None,
+    organisations: Iterable[Organisation | None],
+    roles: Iterable[str],
+    *,
+    what: str,
+    allow_system: bool = False,
+    on: datetime.date | None = None,
+) -> Acting:
+    """The actor's role in one of `organisations`, or NotAllowed."""
+    if by is None:
+        if allow_system:
+            return Acting(None)
+        raise NotAllowed(f"Cần một người dùng có thẩm quyền để {what}.")
+    wanted = {org.pk for org in organisations if org is not None}
+    allowed_roles = set(roles)
+    for assignment in roles_of(by, on):
+        if assignment.organisation_id in wanted and assignment.role in allowed_roles:
+            return Acting(by, assignment.role, assignment.organisation)
+    raise NotAllowed(f"Bạn không có quyền {what}.")
+
+
+def _board_of(by: Any | None, province_code: int | None, *, what: str, allow_system: bool = True) -> Acting:
+    """A board officer of the province (or the system) may act on province-wide matters."""
+    if by is None and allow_system:
+        return Acting(None)
+    for assignment in roles_of(by):
+        org = assignment.organisation
+        if (
+            assignment.role == Role.BOARD_OFFICER
+            and org.kind == OrgKind.PROVINCE_BOARD
+            and (province_code is None or org.province_code == province_code)
+        ):
+            return Acting(by, assignment.role, org)
+    raise NotAllowed(f"Chỉ Ban Tổ chức Tỉnh ủy mới được {what}.")
+
+
+def _check_transition(table: Mapping[str, set[str]], current: str, target: str, message: str) -> None:
+    if target not in table.get(current, set()):
+        raise TransitionError(message)
+
+
+def _event(
+    verb: str,
+    acting: Acting,
+    obj: models.Model | None,
+    *,
+    before: str = "",
+    after: str = "",
+    member: Member | None = None,
+    book: Book | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Event:
+    return Event.objects.create(**_event_fields(verb, acting, obj, before, after, member, book, data))
+
+
+def _event_fields(
+    verb: str,
+    acting: Acting,
+    obj: models.Model | None,
+    before: str,
+    after: str,
+    member: Member | None,
+    book: Book | None,
+    data: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "at": timezone.now(),
+        "actor": acting.user,
+        "actor_name": acting.name,
+        "actor_role": acting.role,
+        "actor_org": acting.organisation,
+        "verb": verb,
+        "content_type": ContentType.objects.get_for_model(obj) if obj is not None else None,
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:300] if obj is not None else "",
+        "member": member,
+        "book": book,
+        "state_before": before,
+        "state_after": after,
+        "data": dict(data or {}),
+    }
+
+
+def _lock(obj: models.Model) -> Any:
+    """Re-read a row under a row lock (PostgreSQL) so two users cannot both move it."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def _validation_to_input_error(exc: ValidationError) -> InvalidInput:
+    if hasattr(exc, "error_dict"):
+        fields = {name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()}
+        first = next(iter(fields.values()))[0] if fields else "Dữ liệu không hợp lệ."
+        return InvalidInput(first, field_errors=fields)
+    return InvalidInput(" ".join(exc.messages))
+
+
+def current_term() -> Term:
+    term = Term.current()
+    if term is None:
+        raise TransitionError("Chưa có nhiệm kỳ nào đang thực hiện.")
+    return term
+
+
+def default_profile() -> RegulationProfile:
+    from django.conf import settings
+
+    profile = RegulationProfile.objects.filter(code=settings.DEFAULT_REGULATION_PROFILE).first()
+    if profile is None:
+        raise TransitionError("Chưa có bộ quy định mặc định.")
+    return profile
+
+
+def _open_book(member: Member) -> Book:
+    book = member.books.filter(status=BookStatus.OPEN).select_related("term", "profile", "holder").first()
+    if book is None:
+        raise TransitionError(f"Đảng viên {member} không có sổ liên hệ đang sử dụng.")
+    return book
+
+
+def _signer_for(committee: Organisation, acting: Acting) -> tuple[str, str]:
+    """Name and title printed in the signature block: the committee's secretary or deputy."""
+    if acting.user is not None and acting.role in SIGNING_ROLES and acting.organisation == committee:
+        return acting.name, "BÍ THƯ" if acting.role == Role.SECRETARY else "PHÓ BÍ THƯ"
+    signers = sorted(
+        RoleAssignment.objects.active()
+        .filter(organisation=committee, role__in=[Role.SECRETARY, Role.DEPUTY])
+        .select_related("user"),
+        key=lambda a: (a.role != Role.SECRETARY, a.pk),
+    )
+    assignment = signers[0] if signers else None
+    if assignment is None:
+        return acting.name, "BÍ THƯ"
+    user = assignment.user
+    name = user.get_full_name() or user.get_username()
+    return name, "BÍ THƯ" if assignment.role == Role.SECRETARY else "PHÓ BÍ THƯ"
+
+
+def _workplace_roles(by: Any, committee: Organisation, *, what: str) -> Acting:
+    return _authorize(by, [committee], COMMITTEE_ROLES, what=what)
+
+
+def _residence_roles(by: Any, committee: Organisation, *, what: str) -> Acting:
+    return _authorize(by, [committee], COMMITTEE_ROLES, what=what)
+
+
+# --------------------------------------------------------------------------- members and books
+
+MEMBER_EDITABLE_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "admitted_on",
+    "official_on",
+    "party_card_number",
+    "national_id",
+    "phone",
+    "email",
+    "workplace_title",
+)
+
+
+def _clean_member(member: Member, *, exclude: Sequence[str] = ()) -> None:
+    member.full_name = nfc(member.full_name)
+    member.residence_line = nfc(member.residence_line)
+    try:
+        member.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise _validation_to_input_error(exc) from None
+
+
+@transaction.atomic
+def register_member(*, by: Any, workplace_cell: Organisation, **fields: Any) -> Member:
+    """Add an employed member to a workplace cell and open their book for the current term."""
+    committee = workplace_cell.workplace_committee
+    acting = _workplace_roles(by, committee, what="thêm đảng viên vào tổ chức này")
+    if not workplace_cell.is_workplace_side:
+        raise InvalidInput("Hãy chọn chi bộ nơi công tác.", field_errors={"workplace_cell": ["Không phải chi bộ nơi công tác."]})
+    unknown = set(fields) - set(MEMBER_EDITABLE_FIELDS) - {"residence_commune", "residence_line", "residence_kind"}
+    if unknown:
+        raise InvalidInput(f"Trường không được phép: {', '.join(sorted(unknown))}.")
+    member = Member(workplace_cell=workplace_cell, **fields)
+    _clean_member(member)
+    term = current_term()
+    member.save()
+    book = Book.objects.create(
+        member=member,
+        term=term,
+        profile=default_profile(),
+        holder=committee,
+        opened_on=today(),
+    )
+    _event("member_registered", acting, member, after=BookStatus.OPEN, member=member, book=book)
+    return member
+
+
+@transaction.atomic
+def update_member(member: Member, *, by: Any, **changes: Any) -> Member:
+    """Correct a member's particulars (not residence, workplace, exemption: they have their own actions)."""
+    member = _lock(member)
+    acting = _workplace_roles(by, member.workplace_committee, what="sửa thông tin đảng viên này")
+    unknown = set(changes) - set(MEMBER_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Không sửa được ở đây: {', '.join(sorted(unknown))}.")
+    before = {name: str(getattr(member, name)) for name in changes}
+    for name, value in changes.items():
+        setattr(member, name, value)
+    _clean_member(member)
+    changed = {name: [before[name], str(getattr(member, name))] for name in changes if before[name] != str(getattr(member, name))}
+    if not changed:
+        return member
+    member.save()
+    book = member.books.filter(status=BookStatus.OPEN).first()
+    _event("member_updated", acting, member, member=member, book=book, data={"changes": changed})
+    return member
+
+
+# --------------------------------------------------------------------------- letters 1-213
+
+
+def _next_number(committee: Organisation, year: int) -> int:
+    counter, _ = LetterCounter.objects.select_for_update().get_or_create(committee=committee, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def _letter_from_member(book: Book, member: Member, committee: Organisation, addressee: Organisation, year: int) -> IntroductionLetter:
+    return IntroductionLetter(
+        book=book,
+        issuing_committee=committee,
+        addressee=addressee,
+        residence_committee=addressee,
+        year=year,
+        number_code=book.profile.rules.get("forms", {}).get("letter_code", "GGT"),
+        number_suffix=committee.letter_suffix,
+        full_name=member.full_name,
+        sex=member.sex,
+        birth_date=member.birth_date,
+        admitted_on=member.admitted_on,
+        official_on=member.official_on,
+        workplace_cell=member.workplace_cell,
+        residence_commune=member.residence_commune,
+        residence_line=member.residence_line,
+        residence_kind=member.residence_kind,
+        exemption=member.exemption,
+    )
+
+
+def _check_introducible(member: Member, book: Book) -> Organisation:
+    if member.employment != EmploymentStatus.EMPLOYED:
+        raise TransitionError(f"{member}: đảng viên không còn công tác, không giới thiệu về nơi cư trú.")
+    if not book.profile.is_introduced(member.exemption):
+        raise TransitionError(f"{member}: đảng viên thuộc diện không giới thiệu về nơi cư trú (E2).")
+    addressee = Organisation.objects.residence_committee_for(member.residence_commune.resolve_current())
+    if addressee is None:
+        raise TransitionError(
+            f"{member}: chưa có đảng ủy của {member.residence_commune} trong hệ thống để nhận giấy giới thiệu."
+        )
+    return addressee
+
+
+@transaction.atomic
+def prepare_letter(member: Member, *, by: Any) -> IntroductionLetter:
+    """A draft letter (no number yet) for a member with no letter in force."""
+    member = _lock(member)
+    book = _open_book(member)
+    acting = _workplace_roles(by, book.holder, what="soạn giấy giới thiệu cho đảng viên này")
+    addressee = _check_introducible(member, book)
+    if book.letters.filter(status__in=LetterStatus.active()).exists():
+        raise TransitionError(f"{member}: đã có giấy giới thiệu đang có hiệu lực.")
+    letter = _letter_from_member(book, member, book.holder, addressee, today().year)
+    letter.save()
+    _event("letter_prepared", acting, letter, after=LetterStatus.DRAFT, member=member, book=book)
+    return letter
+
+
+def _issue_one(member: Member, acting_for: dict[int, Acting], by: Any, on: datetime.date) -> IntroductionLetter:
+    member = _lock(member)
+    book = _open_book(member)
+    committee = book.holder
+    if committee.pk not in acting_for:
+        acting_for[committee.pk] = _workplace_roles(by, committee, what="ký giấy giới thiệu của cấp ủy này")
+    acting = acting_for[committee.pk]
+    addressee = _check_introducible(member, book)
+    current = book.letters.filter(status__in=LetterStatus.active()).first()
+    if current is not None and current.status != LetterStatus.DRAFT:
+        raise TransitionError(f"{member}: đã có giấy giới thiệu số {current.display_number} đang có hiệu lực.")
+    if current is None:
+        letter = _letter_from_member(book, member, committee, addressee, on.year)
+    else:
+        letter = current
+        _check_transition(LETTER_TRANSITIONS, letter.status, LetterStatus.ISSUED, "Giấy này không ký được nữa.")
+        # refresh the snapshot: the draft may be older than the member's last correction
+        fresh = _letter_from_member(book, member, committee, addressee, on.year)
+        for name in ("full_name", "sex", "birth_date", "admitted_on", "official_on", "workplace_cell",
+                     "residence_commune", "residence_line", "residence_kind", "exemption", "addressee",
+                     "residence_committee", "year", "number_suffix"):
+            setattr(letter, name, getattr(fresh, name))
+    letter.number = _next_number(committee, on.year)
+    letter.status = LetterStatus.ISSUED
+    letter.issued_on = on
+    letter.signed_by = by
+    letter.signer_name, letter.signer_title = _signer_for(committee, acting)
+    letter.save()
+    _event(
+        "letter_issued",
+        acting,
+        letter,
+        before=LetterStatus.DRAFT if current is not None else "",
+        after=LetterStatus.ISSUED,
+        member=member,
+        book=book,
+        data={"number": letter.display_number, "addressee": addressee.pk},
+    )
+    return letter
+
+
+@transaction.atomic
+def issue_letters(members: Iterable[Member], *, by: Any, on: datetime.date | None = None) -> list[IntroductionLetter]:
+    """Sign and send the start-of-year letters for many members at once: all or none."""
+    on = on or today()
+    acting_for: dict[int, Acting] = {}
+    letters = [_issue_one(member, acting_for, by, on) for member in members]
+    if not letters:
+        raise InvalidInput("Chưa chọn đảng viên nào.")
+    return letters
+
+
+def issue_letter(member: Member, *, by: Any, on: datetime.date | None = None) -> IntroductionLetter:
+    return issue_letters([member], by=by, on=on)[0]
+
+
+def _residence_cell_of(committee: Organisation, cell: Organisation) -> Organisation:
+    if cell.kind != OrgKind.RESIDENCE_CELL or cell.parent_id != committee.pk:
+        raise InvalidInput(
+            f"{cell} không phải chi bộ nơi cư trú thuộc {committee}.",
+            field_errors={"cell": ["Hãy chọn một chi bộ của đảng ủy này."]},
+        )
+    if not cell.is_active:
+        raise InvalidInput(f"{cell} đã thôi hoạt động.", field_errors={"cell": ["Chi bộ đã thôi hoạt động."]})
+    return cell
+
+
+def _confirm_one(letter: IntroductionLetter, cell: Organisation, by: Any, received_on: datetime.date, on_behalf_of: str) -> IntroductionLetter:
+    letter = _lock(letter)
+    committee = letter.residence_committee
+    acting = _residence_roles(by, committee, what="tiếp nhận giấy giới thiệu gửi đảng ủy này")
+    _check_transition(
+        LETTER_TRANSITIONS,
+        letter.status,
+        LetterStatus.RECEIVED,
+        f"Giấy giới thiệu {letter.display_number} ({letter.full_name}) không ở trạng thái chờ tiếp nhận.",
+    )
+    _residence_cell_of(committee, cell)
+    if letter.issued_on and received_on < letter.issued_on:
+        raise InvalidInput("Ngày tiếp nhận không thể trước ngày ký giấy giới thiệu.", field_errors={"received_on": ["Trước ngày ký giấy."]})
+    if received_on > today():
+        raise InvalidInput("Ngày tiếp nhận không thể ở tương lai.", field_errors={"received_on": ["Ngày ở tương lai."]})
+    member = letter.book.member
+    letter.status = LetterStatus.RECEIVED
+    letter.received_on = received_on
+    letter.received_by = by
+    letter.receiver_name = acting.name
+    letter.assigned_cell = cell
+    letter.entered_on_behalf_of = nfc(on_behalf_of)
+    letter.save()
+    ResidenceRegisterEntry.objects.create(
+        residence_committee=committee, member=member, letter=letter, cell=cell, entered_on=received_on
+    )
+    letter.comments.filter(status__in=CommentStatus.open(), residence_cell__isnull=True).update(residence_cell=cell)
+    _event(
+        "letter_received",
+        acting,
+        letter,
+        before=LetterStatus.ISSUED,
+        after=LetterStatus.RECEIVED,
+        member=member,
+        book=letter.book,
+        data={"cell": cell.pk, "received_on": received_on.isoformat()},
+    )
+    return letter
+
+
+@transaction.atomic
+def confirm_letters(
+    assignments: Iterable[tuple[IntroductionLetter, Organisation]],
+    *,
+    by: Any,
+    received_on: datetime.date | None = None,
+    on_behalf_of: str = "",
+) -> list[IntroductionLetter]:
+    """Confirm receipt of many letters, each with the residence cell it is assigned to."""
+    received_on = received_on or today()
+    done = [_confirm_one(letter, cell, by, received_on, on_behalf_of) for letter, cell in assignments]
+    if not done:
+        raise InvalidInput("Chưa chọn giấy giới thiệu nào.")
+    return done
+
+
+def confirm_letter(
+    letter: IntroductionLetter, *, cell: Organisation, by: Any, received_on: datetime.date | None = None, on_behalf_of: str = ""
+) -> IntroductionLetter:
+    return confirm_letters([(letter, cell)], by=by, received_on=received_on, on_behalf_of=on_behalf_of)[0]
+
+
+def _close_register(member: Member, reason: str, on: datetime.date, note: str = "") -> ResidenceRegisterEntry | None:
+    entry = ResidenceRegisterEntry.objects.select_for_update().filter(member=member, left_on__isnull=True).first()
+    if entry is None:
+        return None
+    entry.left_on = max(on, entry.entered_on)
+    entry.left_reason = reason
+    entry.left_note = nfc(note)[:300]
+    entry.save(update_fields=["left_on", "left_reason", "left_note"])
+    return entry
+
+
+def _cancel_open_comments(book: Book, reason: str, on: datetime.date, *, only: Q | None = None) -> list[int]:
+    requests = CommentRequest.objects.select_for_update().filter(book=book, status__in=CommentStatus.open())
+    if only is not None:
+        requests = requests.filter(only)
+    ids = list(requests.values_list("pk", flat=True))
+    CommentRequest.objects.filter(pk__in=ids).update(
+        status=CommentStatus.CANCELLED, cancelled_on=on, cancel_reason=reason[:300]
+    )
+    return ids
+
+
+def _end_letter(letter: IntroductionLetter, status: str, on: datetime.date, reason: str) -> None:
+    _check_transition(LETTER_TRANSITIONS, letter.status, status, "Giấy giới thiệu này đã hết hiệu lực.")
+    letter.status = status
+    letter.ended_on = on
+    letter.end_reason = reason[:300]
+    letter.save(update_fields=["status", "ended_on", "end_reason", "superseded_by"])
+
+
+@transaction.atomic
+def withdraw_letter(letter: IntroductionLetter, *, reason: str, by: Any, on: datetime.date | None = None) -> IntroductionLetter:
+    """Withdraw a letter (a draft, or one sent by mistake). A received one leaves the register."""
+    on = on or today()
+    letter = _lock(letter)
+    acting = _workplace_roles(by, letter.book.holder, what="thu hồi giấy giới thiệu này")
+    reason = nfc(reason)
+    if not reason:
+        raise InvalidInput("Hãy ghi lý do thu hồi.", field_errors={"reason": ["Bắt buộc."]})
+    before = letter.status
+    _end_letter(letter, LetterStatus.WITHDRAWN, on, reason)
+    member = letter.book.member
+    if before == LetterStatus.RECEIVED:
+        _close_register(member, LeaveReason.WITHDRAWN, on, reason)
+    cancelled = _cancel_open_comments(letter.book, "Thu hồi giấy giới thiệu", on)
+    _event("letter_withdrawn", acting, letter, before=before, after=LetterStatus.WITHDRAWN,
+           member=member, book=letter.book, data={"reason": reason, "cancelled_comments": cancelled})
+    return letter
+
+
+@transaction.atomic
+def reassign_cell(member: Member, *, cell: Organisation, by: Any, on: datetime.date | None = None) -> ResidenceRegisterEntry:
+    """Move a received member to another residence cell of the same committee."""
+    on = on or today()
+    entry = ResidenceRegisterEntry.objects.select_for_update().filter(member=member, left_on__isnull=True).select_related("residence_committee", "letter").first()
+    if entry is None:
+        raise TransitionError(f"{member} không có tên trong sổ theo dõi nơi cư trú.")
+    acting = _residence_roles(by, entry.residence_committee, what="phân công chi bộ cho đảng viên này")
+    _residence_cell_of(entry.residence_committee, cell)
+    if cell.pk == entry.cell_id:
+        raise TransitionError("Đảng viên đã sinh hoạt ở chi bộ này.")
+    old_cell = entry.cell_id
+    entry.cell = cell
+    entry.save(update_fields=["cell"])
+    IntroductionLetter.objects.filter(pk=entry.letter_id).update(assigned_cell=cell)
+    CommentRequest.objects.filter(letter__book__member=member, status__in=[CommentStatus.REQUESTED, CommentStatus.DRAFTED]).update(residence_cell=cell)
+    _event("cell_reassigned", acting, entry, member=member, book=entry.letter.book, data={"from": old_cell, "to": cell.pk})
+    return entry
+
+
+# --------------------------------------------------------------------------- life events
+
+
+@transaction.atomic
+def change_residence(
+    member: Member,
+    *,
+    commune: AdministrativeUnit,
+    line: str,
+    kind: str | None = None,
+    by: Any,
+    on: datetime.date | None = None,
+) -> IntroductionLetter | None:
+    """A new address: the letter in force is superseded by a new one, the register row closed.
+
+    Returns the new letter, or None for an E2 member (never introduced) or one without a letter.
+    """
+    on = on or today()
+    member = _lock(member)
+    book = _open_book(member)
+    acting = _workplace_roles(by, book.holder, what="ghi chuyển nơi cư trú cho đảng viên này")
+    line = nfc(line)
+    if not line:
+        raise InvalidInput("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ.", field_errors={"line": ["Bắt buộc."]})
+    if commune.level != UnitLevel.COMMUNE or commune.valid_until is not None:
+        raise InvalidInput("Hãy chọn xã/phường/đặc khu hiện nay.", field_errors={"commune": ["Đơn vị không còn hoặc không phải cấp xã."]})
+    if commune.pk == member.residence_commune_id and line == member.residence_line and (kind or member.residence_kind) == member.residence_kind:
+        raise InvalidInput("Địa chỉ mới trùng địa chỉ hiện tại.")
+    old = {"commune": member.residence_commune_id, "line": member.residence_line, "kind": member.residence_kind}
+    member.residence_commune = commune
+    member.residence_line = line
+    if kind:
+        member.residence_kind = kind
+    _clean_member(member)
+    member.save()
+    current = book.letters.select_for_update().filter(status__in=LetterStatus.active()).first()
+    new_letter: IntroductionLetter | None = None
+    entry = _close_register(member, LeaveReason.MOVED, on, "Chuyển đến " + member.address())
+    cancelled = _cancel_open_comments(
+        book, "Đảng viên chuyển nơi cư trú", on, only=Q(status__in=[CommentStatus.REQUESTED, CommentStatus.DRAFTED])
+    )
+    if current is not None:
+        if current.status == LetterStatus.DRAFT:
+            _end_letter(current, LetterStatus.WITHDRAWN, on, "Chuyển nơi cư trú trước khi ký")
+        else:
+            _end_letter(current, LetterStatus.SUPERSEDED, on, "Chuyển nơi cư trú")
+        addressee = _check_introducible(member, book)
+        new_letter = _letter_from_member(book, member, book.holder, addressee, on.year)
+        new_letter.number = _next_number(book.holder, on.year)
+        new_letter.status = LetterStatus.ISSUED
+        new_letter.issued_on = on
+        new_letter.signed_by = by
+        new_letter.signer_name, new_letter.signer_title = _signer_for(book.holder, acting)
+        new_letter.save()
+        if current.status == LetterStatus.SUPERSEDED:
+            current.superseded_by = new_letter
+            current.save(update_fields=["superseded_by"])
+    _event(
+        "residence_changed",
+        acting,
+        member,
+        before=current.status if current else "",
+        after=new_letter.status if new_letter else "",
+        member=member,
+        book=book,
+        data={
+            "old": old,
+            "new": {"commune": commune.pk, "line": line, "kind": member.residence_kind},
+            "old_letter": current.pk if current else None,
+            "new_letter": new_letter.pk if new_letter else None,
+            "register_entry_closed": entry.pk if entry else None,
+            "cancelled_comments": cancelled,
+        },
+    )
+    return new_letter
+
+
+@transaction.atomic
+def change_workplace(member: Member, *, cell: Organisation, by: Any, on: datetime.date | None = None) -> Book:
+    """The member moves to another workplace cell; the book passes to its committee."""
+    on = on or today()
+    member = _lock(member)
+    book = _open_book(member)
+    if not cell.is_workplace_side or not cell.is_active:
+        raise InvalidInput("Hãy chọn chi bộ nơi công tác đang hoạt động.", field_errors={"cell": ["Không hợp lệ."]})
+    if cell.pk == member.workplace_cell_id:
+        raise InvalidInput("Đảng viên đã ở chi bộ này.")
+    new_committee = cell.workplace_committee
+    acting = _authorize(
+        by, [book.holder, new_committee], COMMITTEE_ROLES, what="chuyển nơi công tác của đảng viên này"
+    )
+    old_cell, old_holder = member.workplace_cell_id, book.holder_id
+    member.workplace_cell = cell
+    member.save(update_fields=["workplace_cell"])
+    book.holder = new_committee
+    book.save(update_fields=["holder"])
+    CommentRequest.objects.filter(book=book, status__in=CommentStatus.open() + [CommentStatus.RETURNED]).update(
+        requesting_committee=new_committee
+    )
+    ViolationNotice.objects.filter(book=book, status=NoticeStatus.RAISED).update(workplace_committee=new_committee)
+    _event(
+        "workplace_changed",
+        acting,
+        book,
+        member=member,
+        book=book,
+        data={"from_cell": old_cell, "to_cell": cell.pk, "from_holder": old_holder, "to_holder": new_committee.pk},
+    )
+    return book
+
+
+@transaction.atomic
+def end_employment(member: Member, *, reason: str, by: Any, on: datetime.date | None = None) -> Book:
+    """Retirement or leaving employment: the book is closed and the introduction ends."""
+    on = on or today()
+    member = _lock(member)
+    if reason not in (EmploymentStatus.RETIRED, EmploymentStatus.LEFT):
+        raise InvalidInput("Lý do phải là nghỉ hưu hoặc thôi công tác.", field_errors={"reason": ["Không hợp lệ."]})
+    if member.employment != EmploymentStatus.EMPLOYED:
+        raise TransitionError(f"{member} đã không còn công tác.")
+    book = _open_book(member)
+    acting = _workplace_roles(by, book.holder, what="ghi nghỉ hưu / thôi công tác cho đảng viên này")
+    label = EmploymentStatus(reason).label
+    member.employment = reason
+    member.save(update_fields=["employment"])
+    letter = book.letters.select_for_update().filter(status__in=LetterStatus.active()).first()
+    if letter is not None:
+        _end_letter(letter, LetterStatus.WITHDRAWN, on, label)
+    leave = LeaveReason.RETIRED if reason == EmploymentStatus.RETIRED else LeaveReason.LEFT_EMPLOYMENT
+    entry = _close_register(member, leave, on, label)
+    cancelled = _cancel_open_comments(book, label, on)
+    book.status = BookStatus.CLOSED
+    book.closed_on = on
+    book.closed_reason = BookClosedReason.RETIRED if reason == EmploymentStatus.RETIRED else BookClosedReason.LEFT_EMPLOYMENT
+    book.save(update_fields=["status", "closed_on", "closed_reason"])
+    _event(
+        "employment_ended",
+        acting,
+        book,
+        before=BookStatus.OPEN,
+        after=BookStatus.CLOSED,
+        member=member,
+        book=book,
+        data={"reason": reason, "letter": letter.pk if letter else None, "register_entry": entry.pk if entry else None, "cancelled_comments": cancelled},
+    )
+    return book
+
+
+@transaction.atomic
+def set_exemption(
+    member: Member,
+    *,
+    exemption: str,
+    reason: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    by: Any,
+) -> Member:
+    """Set (E1a/E1b/E1c/E2) or clear ('') a member's exemption.
+
+    E1: the introduction stays; pending periodic comment requests are cancelled.
+    E2: withdrawn from the residence side at once: letter withdrawn, register row closed,
+    every open comment request cancelled. Clearing E2 leaves the member to be introduced anew.
+    """
+    since = since or today()
+    member = _lock(member)
+    book = _open_book(member)
+    acting = _workplace_roles(by, book.holder, what="đặt diện miễn cho đảng viên này")
+    if exemption not in Exemption.values:
+        raise InvalidInput("Diện miễn không hợp lệ.", field_errors={"exemption": ["Không hợp lệ."]})
+    reason = nfc(reason)
+    if exemption and not reason:
+        raise InvalidInput("Hãy ghi lý do miễn sinh hoạt nơi cư trú.", field_errors={"reason": ["Bắt buộc."]})
+    if until and until < since:
+        raise InvalidInput("Ngày kết thúc miễn phải sau ngày bắt đầu.", field_errors={"until": ["Trước ngày bắt đầu."]})
+    if exemption == member.exemption:
+        raise TransitionError("Đảng viên đã ở diện này." if exemption else "Đảng viên không thuộc diện miễn.")
+    before = member.exemption
+    member.exemption = exemption
+    member.exemption_reason = reason if exemption else ""
+    member.exemption_from = since if exemption else None
+    member.exemption_until = until if exemption else None
+    member.save(update_fields=["exemption", "exemption_reason", "exemption_from", "exemption_until"])
+    data: dict[str, Any] = {"reason": reason}
+    if exemption and not book.profile.is_introduced(exemption):
+        letter = book.letters.select_for_update().filter(status__in=LetterStatus.active()).first()
+        if letter is not None:
+            _end_letter(letter, LetterStatus.WITHDRAWN, since, "Thuộc diện không giới thiệu (E2)")
+            data["letter"] = letter.pk
+        entry = _close_register(member, LeaveReason.EXEMPT, since)
+        data["register_entry"] = entry.pk if entry else None
+        data["cancelled_comments"] = _cancel_open_comments(book, "Đảng viên thuộc diện E2", since)
+    elif exemption and not book.profile.gets_periodic_comment(exemption):
+        data["cancelled_comments"] = _cancel_open_comments(
+            book,
+            "Đảng viên thuộc diện miễn, không nhận xét định kỳ",
+            since,
+            only=Q(kind=CommentKind.PERIODIC, status__in=[CommentStatus.REQUESTED, CommentStatus.DRAFTED]),
+        )
+    _event(
+        "exemption_set" if exemption else "exemption_cleared",
+        acting,
+        member,
+        before=before,
+        after=exemption,
+        member=member,
+        book=book,
+        data=data,
+    )
+    return member
+
+
+def clear_exemption(member: Member, *, by: Any) -> Member:
+    return set_exemption(member, exemption="", by=by)
+
+
+# --------------------------------------------------------------------------- comments 3-213
+
+
+@dataclass
+class CampaignResult:
+    """What one run of the October campaign did for one workplace committee."""
+
+    created: list[CommentRequest] = field(default_factory=list)
+    already: int = 0
+    skipped_exempt: int = 0
+    skipped_no_letter: int = 0
+    by_residence_committee: dict[int, int] = field(default_factory=dict)
+
+
+def campaign_candidates(committee: Organisation, year: int) -> models.QuerySet[Book]:
+    """Open books of the committee whose member is employed (the campaign's population)."""
+    return (
+        Book.objects.filter(holder=committee, status=BookStatus.OPEN, term__start_year__lte=year, term__end_year__gte=year)
+        .filter(member__employment=EmploymentStatus.EMPLOYED)
+        .select_related("member", "profile")
+    )
+
+
+@transaction.atomic
+def open_campaign(
+    committee: Organisation, *, year: int | None = None, by: Any, on: datetime.date | None = None
+) -> CampaignResult:
+    """October: ask for the year's comment on every active, non-exempt member of a committee.
+
+    Idempotent: a member who already has a (non-cancelled) request for the year is skipped, so
+    running it twice creates nothing new. E1 and E2 members are skipped. Accepts `by=None`
+    (the cron command).
+    """
+    on = on or today()
+    year = year or on.year
+    acting = _authorize(by, [committee], COMMITTEE_ROLES, what="mở đợt xin ý kiến nhận xét của cấp ủy này", allow_system=True)
+    if committee.kind != OrgKind.WORKPLACE_COMMITTEE:
+        raise InvalidInput("Chỉ cấp ủy cơ sở nơi công tác mới mở đợt xin ý kiến nhận xét.")
+    # lock the committee row: two campaigns started at once serialise here
+    Organisation.objects.select_for_update().filter(pk=committee.pk).first()
+    result = CampaignResult()
+    books = list(campaign_candidates(committee, year))
+    if not books:
+        return result
+    profile_ids = {b.profile_id for b in books}
+    profiles = {p.pk: p for p in RegulationProfile.objects.filter(pk__in=profile_ids)}
+    for profile in profiles.values():
+        starts = profile.deadline("comment_requests_from", year)
+        if on < starts:
+            raise TransitionError(f"Chưa đến thời gian xin ý kiến nhận xét năm {year} (từ ngày {starts:%d/%m/%Y}).")
+    existing = set(
+        CommentRequest.objects.filter(book__in=books, year=year, kind=CommentKind.PERIODIC)
+        .exclude(status=CommentStatus.CANCELLED)
+        .values_list("book_id", flat=True)
+    )
+    letters = {
+        letter.book_id: letter
+        for letter in IntroductionLetter.objects.filter(
+            book__in=books, status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]
+        )
+    }
+    new: list[CommentRequest] = []
+    for book in books:
+        profile = profiles[book.profile_id]
+        if book.pk in existing:
+            result.already += 1
+            continue
+        if not profile.gets_periodic_comment(book.member.exemption):
+            result.skipped_exempt += 1
+            continue
+        letter = letters.get(book.pk)
+        if letter is None:
+            result.skipped_no_letter += 1
+            continue
+        new.append(
+            CommentRequest(
+                book=book,
+                year=year,
+                kind=CommentKind.PERIODIC,
+                letter=letter,
+                requesting_committee=committee,
+                residence_committee_id=letter.residence_committee_id,
+                residence_cell_id=letter.assigned_cell_id,
+                requested_on=on,
+                requested_by=acting.user,
+                due_on=profile.deadline("comment_due", year),
+                return_due_on=profile.deadline("return_due", year),
+            )
+        )
+    created = CommentRequest.objects.bulk_create(new)
+    if any(request.pk is None for request in created):  # pragma: no cover - every supported backend returns ids
+        created = list(CommentRequest.objects.filter(book__in=[r.book for r in new], year=year).exclude(status=CommentStatus.CANCELLED))
+    events = []
+    for request in created:
+        events.append(
+            Event(
+                **_event_fields(
+                    "comment_requested",
+                    acting,
+                    request,
+                    "",
+                    CommentStatus.REQUESTED,
+                    request.book.member,
+                    request.book,
+                    {"year": year, "residence_committee": request.residence_committee_id},
+                )
+            )
+        )
+        result.by_residence_committee[request.residence_committee_id] = (
+            result.by_residence_committee.get(request.residence_committee_id, 0) + 1
+        )
+    Event.objects.bulk_create(events)
+    result.created = created
+    return result
+
+
+@transaction.atomic
+def request_comment_on_demand(
+    book: Book, *, reason: str, note: str = "", by: Any, on: datetime.date | None = None
+) -> CommentRequest:
+    """Ask for a comment on an E1 member when it is needed: cadre work, reward or discipline."""
+    on = on or today()
+    book = _lock(book)
+    acting = _workplace_roles(by, book.holder, what="xin ý kiến nhận xét cho đảng viên này")
+    member = book.member
+    if book.status != BookStatus.OPEN:
+        raise TransitionError("Sổ liên hệ đã đóng.")
+    if not member.is_e1:
+        raise TransitionError(f"{member} không thuộc diện E1; nhận xét hằng năm theo đợt tháng 10.")
+    if reason not in {r["key"] for r in book.profile.on_demand_reasons}:
+        raise InvalidInput("Hãy chọn lý do xin ý kiến: công tác cán bộ, khen thưởng hoặc kỷ luật.", field_errors={"reason": ["Không hợp lệ."]})
+    letter = book.letters.filter(status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]).first()
+    if letter is None:
+        raise TransitionError(f"{member} chưa được giới thiệu về nơi cư trú.")
+    days = int(book.profile.rules.get("on_demand_comment_days", 15))
+    request = CommentRequest.objects.create(
+        book=book,
+        year=on.year,
+        kind=CommentKind.ON_DEMAND,
+        reason=reason,
+        reason_note=nfc(note)[:300],
+        letter=letter,
+        requesting_committee=book.holder,
+        residence_committee_id=letter.residence_committee_id,
+        residence_cell_id=letter.assigned_cell_id,
+        requested_on=on,
+        requested_by=by,
+        due_on=on + datetime.timedelta(days=days),
+        return_due_on=on + datetime.timedelta(days=days + 7),
+    )
+    _event("comment_requested_on_demand", acting, request, after=CommentStatus.REQUESTED, member=member, book=book,
+           data={"reason": reason})
+    return request
+
+
+def _comment_actor(request: CommentRequest, by: Any, *, what: str) -> Acting:
+    """The residence cell's secretary, or the residence committee entering a paper form."""
+    return _authorize(
+        by,
+        [request.residence_cell, request.residence_committee],
+        {Role.CELL_SECRETARY} | COMMITTEE_ROLES,
+        what=what,
+    )
+
+
+def _check_residence_visible(request: CommentRequest) -> None:
+    if request.book.member.exemption == Exemption.E2:
+        raise TransitionError("Đảng viên không thuộc diện giới thiệu về nơi cư trú.")
+
+
+COMMENT_TEXT_FIELDS = ("shortcomings", "people_opinion", "front_participant")
+
+
+def _apply_comment(request: CommentRequest, content: Mapping[str, Any]) -> None:
+    profile = request.book.profile
+    allowed = {c["key"] for c in profile.criteria}
+    unknown = set(content) - {"criteria", "summary", *COMMENT_TEXT_FIELDS}
+    if unknown:
+        raise InvalidInput(f"Trường không có trong phiếu: {', '.join(sorted(unknown))}.")
+    if "criteria" in content:
+        criteria = content["criteria"] or {}
+        bad = set(criteria) - allowed
+        if bad:
+            raise InvalidInput("Tiêu chí không có trong bộ quy định.", field_errors={"criteria": [", ".join(sorted(bad))]})
+        request.criteria = {key: nfc(str(criteria.get(key, "")))[:4000] for key in (c["key"] for c in profile.criteria)}
+    if "summary" in content:
+        summary = content["summary"] or ""
+        if summary and summary not in {s["key"] for s in profile.summary_levels}:
+            raise InvalidInput("Mức kết quả không hợp lệ.", field_errors={"summary": ["Hãy chọn một mức."]})
+        request.summary = summary
+    for name in COMMENT_TEXT_FIELDS:
+        if name in content:
+            value = nfc(str(content[name] or ""))
+            setattr(request, name, value[:160] if name == "front_participant" else value[:4000])
+
+
+@transaction.atomic
+def write_comment(request: CommentRequest, *, by: Any, on_behalf_of: str = "", **content: Any) -> CommentRequest:
+    """Save the residence cell's comment as a draft (it can be changed until signed)."""
+    request = _lock(request)
+    acting = _comment_actor(request, by, what="viết nhận xét cho phiếu này")
+    _check_residence_visible(request)
+    before = request.status
+    _check_transition(COMMENT_TRANSITIONS, before, CommentStatus.DRAFTED, "Phiếu này không còn sửa được.")
+    _apply_comment(request, content)
+    request.status = CommentStatus.DRAFTED
+    request.drafted_at = timezone.now()
+    request.entered_on_behalf_of = nfc(on_behalf_of)
+    request.save()
+    _event("comment_drafted", acting, request, before=before, after=CommentStatus.DRAFTED,
+           member=request.book.member, book=request.book)
+    return request
+
+
+@transaction.atomic
+def sign_comment(
+    request: CommentRequest,
+    *,
+    by: Any,
+    on: datetime.date | None = None,
+    on_behalf_of: str = "",
+    **content: Any,
+) -> CommentRequest:
+    """The residence cell signs its comment (content may be given here too, to write and sign at once)."""
+    on = on or today()
+    request = _lock(request)
+    acting = _comment_actor(request, by, what="ký nhận xét cho phiếu này")
+    _check_residence_visible(request)
+    before = request.status
+    _check_transition(COMMENT_TRANSITIONS, before, CommentStatus.SIGNED, "Phiếu này không ở trạng thái chờ ký.")
+    if content:
+        _apply_comment(request, content)
+    errors: dict[str, list[str]] = {}
+    for criterion in request.book.profile.criteria:
+        if not (request.criteria or {}).get(criterion["key"], "").strip():
+            errors.setdefault("criteria", []).append(f"Chưa nhận xét: {criterion['label']}.")
+    if not request.summary:
+        errors["summary"] = ["Hãy chọn mức kết quả."]
+    if not request.front_participant:
+        errors["front_participant"] = ["Nhận xét được làm cùng ban công tác Mặt trận: hãy ghi người tham gia."]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise InvalidInput(f"Chưa ký được: {first}", field_errors=errors)
+    cell = request.residence_cell
+    request.status = CommentStatus.SIGNED
+    request.signed_on = on
+    request.signed_by = by
+    request.signer_name = acting.name
+    request.signer_title = "T/M CHI ỦY, BÍ THƯ" if cell is not None and cell.has_executive else "BÍ THƯ CHI BỘ"
+    if acting.role in COMMITTEE_ROLES:
+        request.signer_title = "T/M CHI ỦY, BÍ THƯ" if cell is not None and cell.has_executive else "BÍ THƯ CHI BỘ"
+        request.signer_name = nfc(on_behalf_of) or acting.name
+    request.entered_on_behalf_of = nfc(on_behalf_of)
+    request.save()
+    _event("comment_signed", acting, request, before=before, after=CommentStatus.SIGNED,
+           member=request.book.member, book=request.book, data={"summary": request.summary})
+    return request
+
+
+@transaction.atomic
+def send_back_comment(request: CommentRequest, *, reason: str, by: Any) -> CommentRequest:
+    """The residence committee sends a signed comment back to the cell to be corrected."""
+    request = _lock(request)
+    acting = _residence_roles(by, request.residence_committee, what="trả lại nhận xét này")
+    reason = nfc(reason)
+    if not reason:
+        raise InvalidInput("Hãy ghi lý do trả lại.", field_errors={"reason": ["Bắt buộc."]})
+    if request.status != CommentStatus.SIGNED:
+        raise TransitionError("Chỉ trả lại được nhận xét chi bộ đã ký, chưa xác nhận.")
+    request.status = CommentStatus.DRAFTED
+    request.signed_on = None
+    request.signed_by = None
+    request.save()
+    _event("comment_sent_back", acting, request, before=CommentStatus.SIGNED, after=CommentStatus.DRAFTED,
+           member=request.book.member, book=request.book, data={"reason": reason})
+    return request
+
+
+@transaction.atomic
+def certify_comment(request: CommentRequest, *, by: Any, on: datetime.date | None = None) -> CommentRequest:
+    """The residence committee certifies the cell's signed comment."""
+    on = on or today()
+    request = _lock(request)
+    acting = _residence_roles(by, request.residence_committee, what="xác nhận nhận xét này")
+    _check_transition(COMMENT_TRANSITIONS, request.status, CommentStatus.CERTIFIED, "Chỉ xác nhận được nhận xét chi bộ đã ký.")
+    if request.signed_on and on < request.signed_on:
+        raise InvalidInput("Ngày xác nhận không thể trước ngày chi bộ ký.")
+    request.status = CommentStatus.CERTIFIED
+    request.certified_on = on
+    request.certified_by = by
+    request.certifier_name = acting.name
+    request.save()
+    _event("comment_certified", acting, request, before=CommentStatus.SIGNED, after=CommentStatus.CERTIFIED,
+           member=request.book.member, book=request.book)
+    return request
+
+
+@transaction.atomic
+def return_comment(request: CommentRequest, *, by: Any, on: datetime.date | None = None) -> CommentRequest:
+    """The residence committee sends the certified comment back to the workplace committee."""
+    on = on or today()
+    request = _lock(request)
+    acting = _residence_roles(by, request.residence_committee, what="gửi nhận xét này về nơi công tác")
+    _check_transition(COMMENT_TRANSITIONS, request.status, CommentStatus.RETURNED, "Chỉ gửi lại được nhận xét đã xác nhận.")
+    request.status = CommentStatus.RETURNED
+    request.returned_on = on
+    request.save()
+    _event("comment_returned", acting, request, before=CommentStatus.CERTIFIED, after=CommentStatus.RETURNED,
+           member=request.book.member, book=request.book)
+    return request
+
+
+@transaction.atomic
+def acknowledge_comment(request: CommentRequest, *, by: Any, on: datetime.date | None = None) -> CommentRequest:
+    """The workplace committee records that it received the comment."""
+    on = on or today()
+    request = _lock(request)
+    acting = _workplace_roles(by, request.requesting_committee, what="nhận lại nhận xét này")
+    _check_transition(COMMENT_TRANSITIONS, request.status, CommentStatus.ACKNOWLEDGED, "Chỉ nhận được nhận xét nơi cư trú đã gửi lại.")
+    request.status = CommentStatus.ACKNOWLEDGED
+    request.acknowledged_on = on
+    request.acknowledged_by = by
+    request.save()
+    _event("comment_acknowledged", acting, request, before=CommentStatus.RETURNED, after=CommentStatus.ACKNOWLEDGED,
+           member=request.book.member, book=request.book)
+    return request
+
+
+# --------------------------------------------------------------------------- meetings, notices, rating
+
+
+@transaction.atomic
+def record_meeting(
+    cell: Organisation,
+    *,
+    held_on: datetime.date,
+    attendance: Mapping[int, bool | tuple[bool, str]],
+    topic: str = "",
+    by: Any,
+) -> ResidenceMeeting:
+    """Record (or correct) a residence cell's 6-monthly meeting and who of its 213 members came.
+
+    `attendance` maps member id to present, or to (present, reason for absence).
+    """
+    acting = _authorize(by, [cell, cell.parent], {Role.CELL_SECRETARY} | COMMITTEE_ROLES, what="ghi sinh hoạt của chi bộ này")
+    if cell.kind != OrgKind.RESIDENCE_CELL:
+        raise InvalidInput("Chỉ chi bộ nơi cư trú ghi sinh hoạt 213.")
+    if held_on > today():
+        raise InvalidInput("Ngày họp không thể ở tương lai.", field_errors={"held_on": ["Ngày ở tương lai."]})
+    if not attendance:
+        raise InvalidInput("Hãy đánh dấu có mặt / vắng cho các đảng viên.")
+    registered = set(
+        ResidenceRegisterEntry.objects.filter(cell=cell, entered_on__lte=held_on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=held_on))
+        .exclude(member__exemption=Exemption.E2)
+        .values_list("member_id", flat=True)
+    )
+    strangers = set(attendance) - registered
+    if strangers:
+        raise InvalidInput("Có đảng viên không sinh hoạt ở chi bộ này vào ngày họp.", field_errors={"attendance": [str(sorted(strangers))]})
+    half = 1 if held_on.month <= 6 else 2
+    meeting, created = ResidenceMeeting.objects.select_for_update().get_or_create(
+        cell=cell, year=held_on.year, half=half,
+        defaults={"held_on": held_on, "topic": nfc(topic), "recorded_by": by},
+    )
+    if not created:
+        meeting.held_on = held_on
+        meeting.topic = nfc(topic) or meeting.topic
+        meeting.recorded_by = by
+        meeting.save()
+    present_count = 0
+    for member_id, value in attendance.items():
+        present, reason = (value, "") if isinstance(value, bool) else (bool(value[0]), nfc(value[1]))
+        present_count += present
+        MeetingAttendance.objects.update_or_create(
+            meeting=meeting, member_id=member_id, defaults={"present": present, "absence_reason": "" if present else reason[:200]}
+        )
+    _event("meeting_recorded", acting, meeting, data={
+        "held_on": held_on.isoformat(), "present": present_count, "absent": len(attendance) - present_count,
+        "corrected": not created,
+    })
+    return meeting
+
+
+@transaction.atomic
+def raise_notice(
+    member: Member, *, description: str, observed_on: datetime.date, by: Any, on: datetime.date | None = None
+) -> ViolationNotice:
+    """The residence committee reports a violation to the member's workplace committee."""
+    on = on or today()
+    entry = ResidenceRegisterEntry.objects.filter(member=member, left_on__isnull=True).select_related("residence_committee").first()
+    if entry is None or member.exemption == Exemption.E2:
+        raise NotAllowed("Đảng viên không sinh hoạt nơi cư trú tại đảng ủy của bạn.")
+    acting = _residence_roles(by, entry.residence_committee, what="báo vi phạm của đảng viên này")
+    description = nfc(description)
+    if len(description) < 10:
+        raise InvalidInput("Hãy mô tả rõ việc vi phạm.", field_errors={"description": ["Quá ngắn."]})
+    if observed_on > on:
+        raise InvalidInput("Ngày xảy ra không thể ở tương lai.", field_errors={"observed_on": ["Ngày ở tương lai."]})
+    book = _open_book(member)
+    days = int(book.profile.rules.get("notice_answer_days", 30))
+    notice = ViolationNotice.objects.create(
+        book=book,
+        residence_committee=entry.residence_committee,
+        workplace_committee=book.holder,
+        observed_on=observed_on,
+        description=description,
+        raised_on=on,
+        raised_by=by,
+        answer_due_on=on + datetime.timedelta(days=days),
+    )
+    _event("notice_raised", acting, notice, after=NoticeStatus.RAISED, member=member, book=book)
+    return notice
+
+
+@transaction.atomic
+def answer_notice(notice: ViolationNotice, *, answer: str, by: Any, on: datetime.date | None = None) -> ViolationNotice:
+    """The workplace committee answers a notice with what it did."""
+    on = on or today()
+    notice = _lock(notice)
+    acting = _workplace_roles(by, notice.workplace_committee, what="trả lời phiếu báo này")
+    _check_transition(NOTICE_TRANSITIONS, notice.status, NoticeStatus.ANSWERED, "Phiếu báo này đã được trả lời.")
+    answer = nfc(answer)
+    if len(answer) < 10:
+        raise InvalidInput("Hãy ghi rõ cấp ủy đã xử lý thế nào.", field_errors={"answer": ["Quá ngắn."]})
+    notice.status = NoticeStatus.ANSWERED
+    notice.answer = answer
+    notice.answered_on = on
+    notice.answered_by = by
+    notice.save()
+    _event("notice_answered", acting, notice, before=NoticeStatus.RAISED, after=NoticeStatus.ANSWERED,
+           member=notice.book.member, book=notice.book)
+    return notice
+
+
+def comment_for_rating(book: Book, year: int) -> CommentRequest | None:
+    """The year's residence comment that has come back to the workplace, if any."""
+    return (
+        book.comments.filter(year=year, status__in=[CommentStatus.RETURNED, CommentStatus.ACKNOWLEDGED])
+        .order_by("kind", "-returned_on", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_rating(
+    book: Book, *, year: int, level: str, note: str = "", by: Any, on: datetime.date | None = None
+) -> AnnualRating:
+    """The December rating; linked to the year's returned comment, or flagged as made without one."""
+    on = on or today()
+    book = _lock(book)
+    member = book.member
+    acting = _authorize(
+        by, [book.holder, member.workplace_cell], COMMITTEE_ROLES | {Role.CELL_SECRETARY},
+        what="xếp loại đảng viên này",
+    )
+    if level not in RatingLevel.values:
+        raise InvalidInput("Hãy chọn một trong bốn mức xếp loại.", field_errors={"level": ["Không hợp lệ."]})
+    if year > on.year or not book.term.contains_year(year):
+        raise InvalidInput(f"Năm {year} không thuộc nhiệm kỳ của sổ hoặc chưa đến.", field_errors={"year": ["Không hợp lệ."]})
+    if book.ratings.filter(year=year).exists():
+        raise TransitionError(f"{member} đã được xếp loại năm {year}.")
+    comment = comment_for_rating(book, year)
+    rating = AnnualRating.objects.create(
+        book=book, year=year, level=level, comment=comment, without_comment=comment is None,
+        rated_on=on, rated_by=by, note=nfc(note),
+    )
+    _event("rating_recorded", acting, rating, after=level, member=member, book=book,
+           data={"year": year, "comment": comment.pk if comment else None, "without_comment": comment is None})
+    return rating
+
+
+# --------------------------------------------------------------------------- term, merger
+
+
+@dataclass
+class RolloverResult:
+    closed_term: Term
+    new_term: Term
+    books_opened: int
+    letters_carried: int
+    comments_moved: int
+
+
+@transaction.atomic
+def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult:
+    """Close the current term and open the next one.
+
+    Every open book is closed (term end); employed members get a new book under the same
+    profile and holder; letters in force are carried into the new book (same number, same
+    receipt); comment requests still in progress move with them, so nothing is lost.
+    """
+    on = on or today()
+    term = Term.objects.select_for_update().filter(status=TermStatus.OPEN).first()
+    if term is None:
+        raise TransitionError("Chưa có nhiệm kỳ nào đang thực hiện.")
+    acting = _board_of(by, None, what="kết thúc nhiệm kỳ")
+    if on.year < term.end_year:
+        raise TransitionError(f"Nhiệm kỳ {term.start_year}–{term.end_year} chưa đến năm kết thúc.")
+    years = int(default_profile().rules.get("term_years", 5))
+    term.status = TermStatus.CLOSED
+    term.closed_on = on
+    term.save(update_fields=["status", "closed_on"])
+    new_term = Term.objects.create(start_year=term.end_year, end_year=term.end_year + years)
+    old_books = list(Book.objects.filter(term=term, status=BookStatus.OPEN).select_related("member"))
+    Book.objects.filter(pk__in=[b.pk for b in old_books]).update(
+        status=BookStatus.CLOSED, closed_on=on, closed_reason=BookClosedReason.TERM_END
+    )
+    new_books = Book.objects.bulk_create(
+        [
+            Book(member=b.member, term=new_term, profile_id=b.profile_id, holder_id=b.holder_id, opened_on=on)
+            for b in old_books
+            if b.member.employment == EmploymentStatus.EMPLOYED
+        ]
+    )
+    new_by_member = {b.member_id: b for b in new_books}
+    old_letters = list(
+        IntroductionLetter.objects.filter(book__in=old_books, status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED])
+        .select_related("book")
+    )
+    carried = []
+    for old in old_letters:
+        new_book = new_by_member.get(old.book.member_id)
+        if new_book is None:
+            continue
+        copy = IntroductionLetter(
+            **{
+                f.attname: getattr(old, f.attname)
+                for f in IntroductionLetter._meta.concrete_fields
+                if f.name not in {"id", "book", "number", "carried_over_from", "superseded_by", "created_at"}
+            }
+        )
+        copy.book = new_book
+        copy.number = None
+        copy.carried_over_from = old
+        carried.append(copy)
+    carried = IntroductionLetter.objects.bulk_create(carried)
+    moved = 0
+    for letter in carried:
+        old_id = letter.carried_over_from_id
+        moved += CommentRequest.objects.filter(letter_id=old_id, status__in=CommentStatus.open() + [CommentStatus.RETURNED]).update(
+            book=letter.book, letter=letter
+        )
+    _event(
+        "term_rolled_over",
+        acting,
+        new_term,
+        before=f"{term.start_year}-{term.end_year}",
+        after=f"{new_term.start_year}-{new_term.end_year}",
+        data={"books_closed": len(old_books), "books_opened": len(new_books), "letters_carried": len(carried), "comments_moved": moved},
+    )
+    return RolloverResult(term, new_term, len(new_books), len(carried), moved)
+
+
+@transaction.atomic
+def merge_communes(
+    committees: Sequence[Organisation], *, into: Organisation, by: Any, on: datetime.date | None = None
+) -> Organisation:
+    """Merge residence committees (and their communes) into a successor.
+
+    Their residence cells, members' addresses, open register rows, letters in force and open
+    comment requests pass to the successor; the old committees and communes end the day before
+    `on` and point to their successor, so history still reads as it was.
+    """
+    on = on or today()
+    if into.kind != OrgKind.RESIDENCE_COMMITTEE or not into.is_active:
+        raise InvalidInput("Đơn vị kế thừa phải là một đảng ủy xã/phường/đặc khu đang hoạt động.")
+    olds = [Organisation.objects.select_for_update().get(pk=c.pk) for c in committees]
+    if not olds:
+        raise InvalidInput("Hãy chọn đảng ủy cần hợp nhất.")
+    for old in olds:
+        if old.pk == into.pk:
+            raise InvalidInput("Không thể hợp nhất một đảng ủy vào chính nó.")
+        if old.kind != OrgKind.RESIDENCE_COMMITTEE:
+            raise InvalidInput(f"{old} không phải đảng ủy xã/phường/đặc khu.")
+        if old.valid_until is not None:
+            raise TransitionError(f"{old} đã thôi hoạt động từ trước.")
+    acting = _board_of(by, into.province_code, what="sắp xếp, hợp nhất đảng ủy xã/phường")
+    ended = on - datetime.timedelta(days=1)
+    old_ids = [o.pk for o in olds]
+    old_communes = {o.commune_id for o in olds if o.commune_id and o.commune_id != into.commune_id}
+    for unit in AdministrativeUnit.objects.filter(pk__in=old_communes):
+        if unit.valid_until is None:
+            unit.valid_until = ended
+            unit.save(update_fields=["valid_until"])
+        UnitSuccession.objects.get_or_create(predecessor=unit, successor_id=into.commune_id, defaults={"effective_on": on})
+    Organisation.objects.filter(pk__in=old_ids).update(valid_until=ended, successor=into)
+    cells = list(Organisation.objects.filter(parent_id__in=old_ids, kind=OrgKind.RESIDENCE_CELL).values_list("pk", flat=True))
+    Organisation.objects.filter(pk__in=cells).update(parent=into, commune_id=into.commune_id)
+    members_moved = Member.objects.filter(residence_commune_id__in=old_communes).update(residence_commune_id=into.commune_id)
+    entries = list(ResidenceRegisterEntry.objects.select_for_update().filter(residence_committee_id__in=old_ids, left_on__isnull=True))
+    ResidenceRegisterEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        left_on=ended, left_reason=LeaveReason.MERGED, left_note=f"Hợp nhất vào {into}"
+    )
+    ResidenceRegisterEntry.objects.bulk_create(
+        [
+            ResidenceRegisterEntry(residence_committee=into, member_id=e.member_id, letter_id=e.letter_id, cell_id=e.cell_id, entered_on=on)
+            for e in entries
+        ]
+    )
+    letters = IntroductionLetter.objects.filter(residence_committee_id__in=old_ids, status__in=LetterStatus.active()).update(residence_committee=into)
+    comments = CommentRequest.objects.filter(residence_committee_id__in=old_ids, status__in=CommentStatus.open()).update(residence_committee=into)
+    ViolationNotice.objects.filter(residence_committee_id__in=old_ids, status=NoticeStatus.RAISED).update(residence_committee=into)
+    _event(
+        "communes_merged",
+        acting,
+        into,
+        data={
+            "merged": old_ids,
+            "communes": sorted(old_communes),
+            "cells": cells,
+            "members": members_moved,
+            "register_entries": len(entries),
+            "letters": letters,
+            "comments": comments,
+        },
+    )
+    return into
+
+
