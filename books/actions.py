@@ -19,7 +19,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from members.models import EmploymentStatus, Exemption, Member
 from orgs.models import (
@@ -36,6 +35,7 @@ from orgs.models import (
 )
 from orgs.text import nfc
 
+from . import clock
 from .errors import InvalidInput, NotAllowed, TransitionError
 from .models import (
     COMMENT_TRANSITIONS,
@@ -87,7 +87,7 @@ class Acting:
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return clock.today()
 
 
 def _authorize(
@@ -157,7 +157,7 @@ def _event_fields(
     data: Mapping[str, Any] | None,
 ) -> dict[str, Any]:
     return {
-        "at": timezone.now(),
+        "at": clock.now(),
         "actor": acting.user,
         "actor_name": acting.name,
         "actor_role": acting.role,
@@ -988,7 +988,7 @@ def write_comment(request: CommentRequest, *, by: Any, on_behalf_of: str = "", *
     _check_transition(COMMENT_TRANSITIONS, before, CommentStatus.DRAFTED, "Phiếu này không còn sửa được.")
     _apply_comment(request, content)
     request.status = CommentStatus.DRAFTED
-    request.drafted_at = timezone.now()
+    request.drafted_at = clock.now()
     request.entered_on_behalf_of = nfc(on_behalf_of)
     request.save()
     _event("comment_drafted", acting, request, before=before, after=CommentStatus.DRAFTED,
