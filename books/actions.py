@@ -267,7 +267,9 @@ def register_member(*, by: Any, workplace_cell: Organisation, **fields: Any) -> 
     committee = workplace_cell.workplace_committee
     acting = _workplace_roles(by, committee, what="thêm đảng viên vào tổ chức này")
     if not workplace_cell.is_workplace_side:
-        raise InvalidInput("Hãy chọn chi bộ nơi công tác.", field_errors={"workplace_cell": ["Không phải chi bộ nơi công tác."]})
+        raise InvalidInput(
+            "Hãy chọn chi bộ nơi công tác.", field_errors={"workplace_cell": ["Không phải chi bộ nơi công tác."]}
+        )
     unknown = set(fields) - set(MEMBER_EDITABLE_FIELDS) - {"residence_commune", "residence_line", "residence_kind"}
     if unknown:
         raise InvalidInput(f"Trường không được phép: {', '.join(sorted(unknown))}.")
@@ -298,7 +300,11 @@ def update_member(member: Member, *, by: Any, **changes: Any) -> Member:
     for name, value in changes.items():
         setattr(member, name, value)
     _clean_member(member)
-    changed = {name: [before[name], str(getattr(member, name))] for name in changes if before[name] != str(getattr(member, name))}
+    changed = {
+        name: [before[name], str(getattr(member, name))]
+        for name in changes
+        if before[name] != str(getattr(member, name))
+    }
     if not changed:
         return member
     member.save()
@@ -317,7 +323,9 @@ def _next_number(committee: Organisation, year: int) -> int:
     return counter.last_number
 
 
-def _letter_from_member(book: Book, member: Member, committee: Organisation, addressee: Organisation, year: int) -> IntroductionLetter:
+def _letter_from_member(
+    book: Book, member: Member, committee: Organisation, addressee: Organisation, year: int
+) -> IntroductionLetter:
     return IntroductionLetter(
         book=book,
         issuing_committee=committee,
@@ -385,9 +393,22 @@ def _issue_one(member: Member, acting_for: dict[int, Acting], by: Any, on: datet
         _check_transition(LETTER_TRANSITIONS, letter.status, LetterStatus.ISSUED, "Giấy này không ký được nữa.")
         # refresh the snapshot: the draft may be older than the member's last correction
         fresh = _letter_from_member(book, member, committee, addressee, on.year)
-        for name in ("full_name", "sex", "birth_date", "admitted_on", "official_on", "workplace_cell",
-                     "residence_commune", "residence_line", "residence_kind", "exemption", "addressee",
-                     "residence_committee", "year", "number_suffix"):
+        for name in (
+            "full_name",
+            "sex",
+            "birth_date",
+            "admitted_on",
+            "official_on",
+            "workplace_cell",
+            "residence_commune",
+            "residence_line",
+            "residence_kind",
+            "exemption",
+            "addressee",
+            "residence_committee",
+            "year",
+            "number_suffix",
+        ):
             setattr(letter, name, getattr(fresh, name))
     letter.number = _next_number(committee, on.year)
     letter.status = LetterStatus.ISSUED
@@ -434,7 +455,9 @@ def _residence_cell_of(committee: Organisation, cell: Organisation) -> Organisat
     return cell
 
 
-def _confirm_one(letter: IntroductionLetter, cell: Organisation, by: Any, received_on: datetime.date, on_behalf_of: str) -> IntroductionLetter:
+def _confirm_one(
+    letter: IntroductionLetter, cell: Organisation, by: Any, received_on: datetime.date, on_behalf_of: str
+) -> IntroductionLetter:
     letter = _lock(letter)
     committee = letter.residence_committee
     acting = _residence_roles(by, committee, what="tiếp nhận giấy giới thiệu gửi đảng ủy này")
@@ -446,7 +469,10 @@ def _confirm_one(letter: IntroductionLetter, cell: Organisation, by: Any, receiv
     )
     _residence_cell_of(committee, cell)
     if letter.issued_on and received_on < letter.issued_on:
-        raise InvalidInput("Ngày tiếp nhận không thể trước ngày ký giấy giới thiệu.", field_errors={"received_on": ["Trước ngày ký giấy."]})
+        raise InvalidInput(
+            "Ngày tiếp nhận không thể trước ngày ký giấy giới thiệu.",
+            field_errors={"received_on": ["Trước ngày ký giấy."]},
+        )
     if received_on > today():
         raise InvalidInput("Ngày tiếp nhận không thể ở tương lai.", field_errors={"received_on": ["Ngày ở tương lai."]})
     member = letter.book.member
@@ -491,7 +517,12 @@ def confirm_letters(
 
 
 def confirm_letter(
-    letter: IntroductionLetter, *, cell: Organisation, by: Any, received_on: datetime.date | None = None, on_behalf_of: str = ""
+    letter: IntroductionLetter,
+    *,
+    cell: Organisation,
+    by: Any,
+    received_on: datetime.date | None = None,
+    on_behalf_of: str = "",
 ) -> IntroductionLetter:
     return confirm_letters([(letter, cell)], by=by, received_on=received_on, on_behalf_of=on_behalf_of)[0]
 
@@ -527,7 +558,9 @@ def _end_letter(letter: IntroductionLetter, status: str, on: datetime.date, reas
 
 
 @transaction.atomic
-def withdraw_letter(letter: IntroductionLetter, *, reason: str, by: Any, on: datetime.date | None = None) -> IntroductionLetter:
+def withdraw_letter(
+    letter: IntroductionLetter, *, reason: str, by: Any, on: datetime.date | None = None
+) -> IntroductionLetter:
     """Withdraw a letter (a draft, or one sent by mistake). A received one leaves the register."""
     on = on or today()
     letter = _lock(letter)
@@ -541,16 +574,31 @@ def withdraw_letter(letter: IntroductionLetter, *, reason: str, by: Any, on: dat
     if before == LetterStatus.RECEIVED:
         _close_register(member, LeaveReason.WITHDRAWN, on, reason)
     cancelled = _cancel_open_comments(letter.book, "Thu hồi giấy giới thiệu", on)
-    _event("letter_withdrawn", acting, letter, before=before, after=LetterStatus.WITHDRAWN,
-           member=member, book=letter.book, data={"reason": reason, "cancelled_comments": cancelled})
+    _event(
+        "letter_withdrawn",
+        acting,
+        letter,
+        before=before,
+        after=LetterStatus.WITHDRAWN,
+        member=member,
+        book=letter.book,
+        data={"reason": reason, "cancelled_comments": cancelled},
+    )
     return letter
 
 
 @transaction.atomic
-def reassign_cell(member: Member, *, cell: Organisation, by: Any, on: datetime.date | None = None) -> ResidenceRegisterEntry:
+def reassign_cell(
+    member: Member, *, cell: Organisation, by: Any, on: datetime.date | None = None
+) -> ResidenceRegisterEntry:
     """Move a received member to another residence cell of the same committee."""
     on = on or today()
-    entry = ResidenceRegisterEntry.objects.select_for_update().filter(member=member, left_on__isnull=True).select_related("residence_committee", "letter").first()
+    entry = (
+        ResidenceRegisterEntry.objects.select_for_update()
+        .filter(member=member, left_on__isnull=True)
+        .select_related("residence_committee", "letter")
+        .first()
+    )
     if entry is None:
         raise TransitionError(f"{member} không có tên trong sổ theo dõi nơi cư trú.")
     acting = _residence_roles(by, entry.residence_committee, what="phân công chi bộ cho đảng viên này")
@@ -561,8 +609,12 @@ def reassign_cell(member: Member, *, cell: Organisation, by: Any, on: datetime.d
     entry.cell = cell
     entry.save(update_fields=["cell"])
     IntroductionLetter.objects.filter(pk=entry.letter_id).update(assigned_cell=cell)
-    CommentRequest.objects.filter(letter__book__member=member, status__in=[CommentStatus.REQUESTED, CommentStatus.DRAFTED]).update(residence_cell=cell)
-    _event("cell_reassigned", acting, entry, member=member, book=entry.letter.book, data={"from": old_cell, "to": cell.pk})
+    CommentRequest.objects.filter(
+        letter__book__member=member, status__in=[CommentStatus.REQUESTED, CommentStatus.DRAFTED]
+    ).update(residence_cell=cell)
+    _event(
+        "cell_reassigned", acting, entry, member=member, book=entry.letter.book, data={"from": old_cell, "to": cell.pk}
+    )
     return entry
 
 
@@ -591,8 +643,15 @@ def change_residence(
     if not line:
         raise InvalidInput("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ.", field_errors={"line": ["Bắt buộc."]})
     if commune.level != UnitLevel.COMMUNE or commune.valid_until is not None:
-        raise InvalidInput("Hãy chọn xã/phường/đặc khu hiện nay.", field_errors={"commune": ["Đơn vị không còn hoặc không phải cấp xã."]})
-    if commune.pk == member.residence_commune_id and line == member.residence_line and (kind or member.residence_kind) == member.residence_kind:
+        raise InvalidInput(
+            "Hãy chọn xã/phường/đặc khu hiện nay.",
+            field_errors={"commune": ["Đơn vị không còn hoặc không phải cấp xã."]},
+        )
+    if (
+        commune.pk == member.residence_commune_id
+        and line == member.residence_line
+        and (kind or member.residence_kind) == member.residence_kind
+    ):
         raise InvalidInput("Địa chỉ mới trùng địa chỉ hiện tại.")
     old = {"commune": member.residence_commune_id, "line": member.residence_line, "kind": member.residence_kind}
     member.residence_commune = commune
@@ -654,9 +713,7 @@ def change_workplace(member: Member, *, cell: Organisation, by: Any, on: datetim
     if cell.pk == member.workplace_cell_id:
         raise InvalidInput("Đảng viên đã ở chi bộ này.")
     new_committee = cell.workplace_committee
-    acting = _authorize(
-        by, [book.holder, new_committee], COMMITTEE_ROLES, what="chuyển nơi công tác của đảng viên này"
-    )
+    acting = _authorize(by, [book.holder, new_committee], COMMITTEE_ROLES, what="chuyển nơi công tác của đảng viên này")
     old_cell, old_holder = member.workplace_cell_id, book.holder_id
     member.workplace_cell = cell
     member.save(update_fields=["workplace_cell"])
@@ -699,7 +756,9 @@ def end_employment(member: Member, *, reason: str, by: Any, on: datetime.date | 
     cancelled = _cancel_open_comments(book, label, on)
     book.status = BookStatus.CLOSED
     book.closed_on = on
-    book.closed_reason = BookClosedReason.RETIRED if reason == EmploymentStatus.RETIRED else BookClosedReason.LEFT_EMPLOYMENT
+    book.closed_reason = (
+        BookClosedReason.RETIRED if reason == EmploymentStatus.RETIRED else BookClosedReason.LEFT_EMPLOYMENT
+    )
     book.save(update_fields=["status", "closed_on", "closed_reason"])
     _event(
         "employment_ended",
@@ -709,7 +768,12 @@ def end_employment(member: Member, *, reason: str, by: Any, on: datetime.date | 
         after=BookStatus.CLOSED,
         member=member,
         book=book,
-        data={"reason": reason, "letter": letter.pk if letter else None, "register_entry": entry.pk if entry else None, "cancelled_comments": cancelled},
+        data={
+            "reason": reason,
+            "letter": letter.pk if letter else None,
+            "register_entry": entry.pk if entry else None,
+            "cancelled_comments": cancelled,
+        },
     )
     return book
 
@@ -799,7 +863,9 @@ class CampaignResult:
 def campaign_candidates(committee: Organisation, year: int) -> models.QuerySet[Book]:
     """Open books of the committee whose member is employed (the campaign's population)."""
     return (
-        Book.objects.filter(holder=committee, status=BookStatus.OPEN, term__start_year__lte=year, term__end_year__gte=year)
+        Book.objects.filter(
+            holder=committee, status=BookStatus.OPEN, term__start_year__lte=year, term__end_year__gte=year
+        )
         .filter(member__employment=EmploymentStatus.EMPLOYED)
         .select_related("member", "profile")
     )
@@ -817,7 +883,9 @@ def open_campaign(
     """
     on = on or today()
     year = year or on.year
-    acting = _authorize(by, [committee], COMMITTEE_ROLES, what="mở đợt xin ý kiến nhận xét của cấp ủy này", allow_system=True)
+    acting = _authorize(
+        by, [committee], COMMITTEE_ROLES, what="mở đợt xin ý kiến nhận xét của cấp ủy này", allow_system=True
+    )
     if committee.kind != OrgKind.WORKPLACE_COMMITTEE:
         raise InvalidInput("Chỉ cấp ủy cơ sở nơi công tác mới mở đợt xin ý kiến nhận xét.")
     # lock the committee row: two campaigns started at once serialise here
@@ -873,7 +941,11 @@ def open_campaign(
         )
     created = CommentRequest.objects.bulk_create(new)
     if any(request.pk is None for request in created):  # pragma: no cover - every supported backend returns ids
-        created = list(CommentRequest.objects.filter(book__in=[r.book for r in new], year=year).exclude(status=CommentStatus.CANCELLED))
+        created = list(
+            CommentRequest.objects.filter(book__in=[r.book for r in new], year=year).exclude(
+                status=CommentStatus.CANCELLED
+            )
+        )
     events = []
     for request in created:
         events.append(
@@ -912,7 +984,10 @@ def request_comment_on_demand(
     if not member.is_e1:
         raise TransitionError(f"{member} không thuộc diện E1; nhận xét hằng năm theo đợt tháng 10.")
     if reason not in {r["key"] for r in book.profile.on_demand_reasons}:
-        raise InvalidInput("Hãy chọn lý do xin ý kiến: công tác cán bộ, khen thưởng hoặc kỷ luật.", field_errors={"reason": ["Không hợp lệ."]})
+        raise InvalidInput(
+            "Hãy chọn lý do xin ý kiến: công tác cán bộ, khen thưởng hoặc kỷ luật.",
+            field_errors={"reason": ["Không hợp lệ."]},
+        )
     letter = book.letters.filter(status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]).first()
     if letter is None:
         raise TransitionError(f"{member} chưa được giới thiệu về nơi cư trú.")
@@ -932,8 +1007,15 @@ def request_comment_on_demand(
         due_on=on + datetime.timedelta(days=days),
         return_due_on=on + datetime.timedelta(days=days + 7),
     )
-    _event("comment_requested_on_demand", acting, request, after=CommentStatus.REQUESTED, member=member, book=book,
-           data={"reason": reason})
+    _event(
+        "comment_requested_on_demand",
+        acting,
+        request,
+        after=CommentStatus.REQUESTED,
+        member=member,
+        book=book,
+        data={"reason": reason},
+    )
     return request
 
 
@@ -965,7 +1047,9 @@ def _apply_comment(request: CommentRequest, content: Mapping[str, Any]) -> None:
         criteria = content["criteria"] or {}
         bad = set(criteria) - allowed
         if bad:
-            raise InvalidInput("Tiêu chí không có trong bộ quy định.", field_errors={"criteria": [", ".join(sorted(bad))]})
+            raise InvalidInput(
+                "Tiêu chí không có trong bộ quy định.", field_errors={"criteria": [", ".join(sorted(bad))]}
+            )
         request.criteria = {key: nfc(str(criteria.get(key, "")))[:4000] for key in (c["key"] for c in profile.criteria)}
     if "summary" in content:
         summary = content["summary"] or ""
@@ -991,8 +1075,15 @@ def write_comment(request: CommentRequest, *, by: Any, on_behalf_of: str = "", *
     request.drafted_at = clock.now()
     request.entered_on_behalf_of = nfc(on_behalf_of)
     request.save()
-    _event("comment_drafted", acting, request, before=before, after=CommentStatus.DRAFTED,
-           member=request.book.member, book=request.book)
+    _event(
+        "comment_drafted",
+        acting,
+        request,
+        before=before,
+        after=CommentStatus.DRAFTED,
+        member=request.book.member,
+        book=request.book,
+    )
     return request
 
 
@@ -1036,8 +1127,16 @@ def sign_comment(
         request.signer_name = nfc(on_behalf_of) or acting.name
     request.entered_on_behalf_of = nfc(on_behalf_of)
     request.save()
-    _event("comment_signed", acting, request, before=before, after=CommentStatus.SIGNED,
-           member=request.book.member, book=request.book, data={"summary": request.summary})
+    _event(
+        "comment_signed",
+        acting,
+        request,
+        before=before,
+        after=CommentStatus.SIGNED,
+        member=request.book.member,
+        book=request.book,
+        data={"summary": request.summary},
+    )
     return request
 
 
@@ -1055,8 +1154,16 @@ def send_back_comment(request: CommentRequest, *, reason: str, by: Any) -> Comme
     request.signed_on = None
     request.signed_by = None
     request.save()
-    _event("comment_sent_back", acting, request, before=CommentStatus.SIGNED, after=CommentStatus.DRAFTED,
-           member=request.book.member, book=request.book, data={"reason": reason})
+    _event(
+        "comment_sent_back",
+        acting,
+        request,
+        before=CommentStatus.SIGNED,
+        after=CommentStatus.DRAFTED,
+        member=request.book.member,
+        book=request.book,
+        data={"reason": reason},
+    )
     return request
 
 
@@ -1066,7 +1173,9 @@ def certify_comment(request: CommentRequest, *, by: Any, on: datetime.date | Non
     on = on or today()
     request = _lock(request)
     acting = _residence_roles(by, request.residence_committee, what="xác nhận nhận xét này")
-    _check_transition(COMMENT_TRANSITIONS, request.status, CommentStatus.CERTIFIED, "Chỉ xác nhận được nhận xét chi bộ đã ký.")
+    _check_transition(
+        COMMENT_TRANSITIONS, request.status, CommentStatus.CERTIFIED, "Chỉ xác nhận được nhận xét chi bộ đã ký."
+    )
     if request.signed_on and on < request.signed_on:
         raise InvalidInput("Ngày xác nhận không thể trước ngày chi bộ ký.")
     request.status = CommentStatus.CERTIFIED
@@ -1074,8 +1183,15 @@ def certify_comment(request: CommentRequest, *, by: Any, on: datetime.date | Non
     request.certified_by = by
     request.certifier_name = acting.name
     request.save()
-    _event("comment_certified", acting, request, before=CommentStatus.SIGNED, after=CommentStatus.CERTIFIED,
-           member=request.book.member, book=request.book)
+    _event(
+        "comment_certified",
+        acting,
+        request,
+        before=CommentStatus.SIGNED,
+        after=CommentStatus.CERTIFIED,
+        member=request.book.member,
+        book=request.book,
+    )
     return request
 
 
@@ -1085,12 +1201,21 @@ def return_comment(request: CommentRequest, *, by: Any, on: datetime.date | None
     on = on or today()
     request = _lock(request)
     acting = _residence_roles(by, request.residence_committee, what="gửi nhận xét này về nơi công tác")
-    _check_transition(COMMENT_TRANSITIONS, request.status, CommentStatus.RETURNED, "Chỉ gửi lại được nhận xét đã xác nhận.")
+    _check_transition(
+        COMMENT_TRANSITIONS, request.status, CommentStatus.RETURNED, "Chỉ gửi lại được nhận xét đã xác nhận."
+    )
     request.status = CommentStatus.RETURNED
     request.returned_on = on
     request.save()
-    _event("comment_returned", acting, request, before=CommentStatus.CERTIFIED, after=CommentStatus.RETURNED,
-           member=request.book.member, book=request.book)
+    _event(
+        "comment_returned",
+        acting,
+        request,
+        before=CommentStatus.CERTIFIED,
+        after=CommentStatus.RETURNED,
+        member=request.book.member,
+        book=request.book,
+    )
     return request
 
 
@@ -1100,13 +1225,22 @@ def acknowledge_comment(request: CommentRequest, *, by: Any, on: datetime.date |
     on = on or today()
     request = _lock(request)
     acting = _workplace_roles(by, request.requesting_committee, what="nhận lại nhận xét này")
-    _check_transition(COMMENT_TRANSITIONS, request.status, CommentStatus.ACKNOWLEDGED, "Chỉ nhận được nhận xét nơi cư trú đã gửi lại.")
+    _check_transition(
+        COMMENT_TRANSITIONS, request.status, CommentStatus.ACKNOWLEDGED, "Chỉ nhận được nhận xét nơi cư trú đã gửi lại."
+    )
     request.status = CommentStatus.ACKNOWLEDGED
     request.acknowledged_on = on
     request.acknowledged_by = by
     request.save()
-    _event("comment_acknowledged", acting, request, before=CommentStatus.RETURNED, after=CommentStatus.ACKNOWLEDGED,
-           member=request.book.member, book=request.book)
+    _event(
+        "comment_acknowledged",
+        acting,
+        request,
+        before=CommentStatus.RETURNED,
+        after=CommentStatus.ACKNOWLEDGED,
+        member=request.book.member,
+        book=request.book,
+    )
     return request
 
 
@@ -1126,7 +1260,9 @@ def record_meeting(
 
     `attendance` maps member id to present, or to (present, reason for absence).
     """
-    acting = _authorize(by, [cell, cell.parent], {Role.CELL_SECRETARY} | COMMITTEE_ROLES, what="ghi sinh hoạt của chi bộ này")
+    acting = _authorize(
+        by, [cell, cell.parent], {Role.CELL_SECRETARY} | COMMITTEE_ROLES, what="ghi sinh hoạt của chi bộ này"
+    )
     if cell.kind != OrgKind.RESIDENCE_CELL:
         raise InvalidInput("Chỉ chi bộ nơi cư trú ghi sinh hoạt 213.")
     if held_on > today():
@@ -1141,10 +1277,15 @@ def record_meeting(
     )
     strangers = set(attendance) - registered
     if strangers:
-        raise InvalidInput("Có đảng viên không sinh hoạt ở chi bộ này vào ngày họp.", field_errors={"attendance": [str(sorted(strangers))]})
+        raise InvalidInput(
+            "Có đảng viên không sinh hoạt ở chi bộ này vào ngày họp.",
+            field_errors={"attendance": [str(sorted(strangers))]},
+        )
     half = 1 if held_on.month <= 6 else 2
     meeting, created = ResidenceMeeting.objects.select_for_update().get_or_create(
-        cell=cell, year=held_on.year, half=half,
+        cell=cell,
+        year=held_on.year,
+        half=half,
         defaults={"held_on": held_on, "topic": nfc(topic), "recorded_by": by},
     )
     if not created:
@@ -1157,12 +1298,21 @@ def record_meeting(
         present, reason = (value, "") if isinstance(value, bool) else (bool(value[0]), nfc(value[1]))
         present_count += present
         MeetingAttendance.objects.update_or_create(
-            meeting=meeting, member_id=member_id, defaults={"present": present, "absence_reason": "" if present else reason[:200]}
+            meeting=meeting,
+            member_id=member_id,
+            defaults={"present": present, "absence_reason": "" if present else reason[:200]},
         )
-    _event("meeting_recorded", acting, meeting, data={
-        "held_on": held_on.isoformat(), "present": present_count, "absent": len(attendance) - present_count,
-        "corrected": not created,
-    })
+    _event(
+        "meeting_recorded",
+        acting,
+        meeting,
+        data={
+            "held_on": held_on.isoformat(),
+            "present": present_count,
+            "absent": len(attendance) - present_count,
+            "corrected": not created,
+        },
+    )
     return meeting
 
 
@@ -1172,7 +1322,11 @@ def raise_notice(
 ) -> ViolationNotice:
     """The residence committee reports a violation to the member's workplace committee."""
     on = on or today()
-    entry = ResidenceRegisterEntry.objects.filter(member=member, left_on__isnull=True).select_related("residence_committee").first()
+    entry = (
+        ResidenceRegisterEntry.objects.filter(member=member, left_on__isnull=True)
+        .select_related("residence_committee")
+        .first()
+    )
     if entry is None or member.exemption == Exemption.E2:
         raise NotAllowed("Đảng viên không sinh hoạt nơi cư trú tại đảng ủy của bạn.")
     acting = _residence_roles(by, entry.residence_committee, what="báo vi phạm của đảng viên này")
@@ -1212,8 +1366,15 @@ def answer_notice(notice: ViolationNotice, *, answer: str, by: Any, on: datetime
     notice.answered_on = on
     notice.answered_by = by
     notice.save()
-    _event("notice_answered", acting, notice, before=NoticeStatus.RAISED, after=NoticeStatus.ANSWERED,
-           member=notice.book.member, book=notice.book)
+    _event(
+        "notice_answered",
+        acting,
+        notice,
+        before=NoticeStatus.RAISED,
+        after=NoticeStatus.ANSWERED,
+        member=notice.book.member,
+        book=notice.book,
+    )
     return notice
 
 
@@ -1235,22 +1396,39 @@ def record_rating(
     book = _lock(book)
     member = book.member
     acting = _authorize(
-        by, [book.holder, member.workplace_cell], COMMITTEE_ROLES | {Role.CELL_SECRETARY},
+        by,
+        [book.holder, member.workplace_cell],
+        COMMITTEE_ROLES | {Role.CELL_SECRETARY},
         what="xếp loại đảng viên này",
     )
     if level not in RatingLevel.values:
         raise InvalidInput("Hãy chọn một trong bốn mức xếp loại.", field_errors={"level": ["Không hợp lệ."]})
     if year > on.year or not book.term.contains_year(year):
-        raise InvalidInput(f"Năm {year} không thuộc nhiệm kỳ của sổ hoặc chưa đến.", field_errors={"year": ["Không hợp lệ."]})
+        raise InvalidInput(
+            f"Năm {year} không thuộc nhiệm kỳ của sổ hoặc chưa đến.", field_errors={"year": ["Không hợp lệ."]}
+        )
     if book.ratings.filter(year=year).exists():
         raise TransitionError(f"{member} đã được xếp loại năm {year}.")
     comment = comment_for_rating(book, year)
     rating = AnnualRating.objects.create(
-        book=book, year=year, level=level, comment=comment, without_comment=comment is None,
-        rated_on=on, rated_by=by, note=nfc(note),
+        book=book,
+        year=year,
+        level=level,
+        comment=comment,
+        without_comment=comment is None,
+        rated_on=on,
+        rated_by=by,
+        note=nfc(note),
     )
-    _event("rating_recorded", acting, rating, after=level, member=member, book=book,
-           data={"year": year, "comment": comment.pk if comment else None, "without_comment": comment is None})
+    _event(
+        "rating_recorded",
+        acting,
+        rating,
+        after=level,
+        member=member,
+        book=book,
+        data={"year": year, "comment": comment.pk if comment else None, "without_comment": comment is None},
+    )
     return rating
 
 
@@ -1299,8 +1477,9 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
     )
     new_by_member = {b.member_id: b for b in new_books}
     old_letters = list(
-        IntroductionLetter.objects.filter(book__in=old_books, status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED])
-        .select_related("book")
+        IntroductionLetter.objects.filter(
+            book__in=old_books, status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]
+        ).select_related("book")
     )
     carried = []
     for old in old_letters:
@@ -1322,16 +1501,21 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
     moved = 0
     for letter in carried:
         old_id = letter.carried_over_from_id
-        moved += CommentRequest.objects.filter(letter_id=old_id, status__in=CommentStatus.open() + [CommentStatus.RETURNED]).update(
-            book=letter.book, letter=letter
-        )
+        moved += CommentRequest.objects.filter(
+            letter_id=old_id, status__in=CommentStatus.open() + [CommentStatus.RETURNED]
+        ).update(book=letter.book, letter=letter)
     _event(
         "term_rolled_over",
         acting,
         new_term,
         before=f"{term.start_year}-{term.end_year}",
         after=f"{new_term.start_year}-{new_term.end_year}",
-        data={"books_closed": len(old_books), "books_opened": len(new_books), "letters_carried": len(carried), "comments_moved": moved},
+        data={
+            "books_closed": len(old_books),
+            "books_opened": len(new_books),
+            "letters_carried": len(carried),
+            "comments_moved": moved,
+        },
     )
     return RolloverResult(term, new_term, len(new_books), len(carried), moved)
 
@@ -1367,24 +1551,42 @@ def merge_communes(
         if unit.valid_until is None:
             unit.valid_until = ended
             unit.save(update_fields=["valid_until"])
-        UnitSuccession.objects.get_or_create(predecessor=unit, successor_id=into.commune_id, defaults={"effective_on": on})
+        UnitSuccession.objects.get_or_create(
+            predecessor=unit, successor_id=into.commune_id, defaults={"effective_on": on}
+        )
     Organisation.objects.filter(pk__in=old_ids).update(valid_until=ended, successor=into)
-    cells = list(Organisation.objects.filter(parent_id__in=old_ids, kind=OrgKind.RESIDENCE_CELL).values_list("pk", flat=True))
+    cells = list(
+        Organisation.objects.filter(parent_id__in=old_ids, kind=OrgKind.RESIDENCE_CELL).values_list("pk", flat=True)
+    )
     Organisation.objects.filter(pk__in=cells).update(parent=into, commune_id=into.commune_id)
-    members_moved = Member.objects.filter(residence_commune_id__in=old_communes).update(residence_commune_id=into.commune_id)
-    entries = list(ResidenceRegisterEntry.objects.select_for_update().filter(residence_committee_id__in=old_ids, left_on__isnull=True))
+    members_moved = Member.objects.filter(residence_commune_id__in=old_communes).update(
+        residence_commune_id=into.commune_id
+    )
+    entries = list(
+        ResidenceRegisterEntry.objects.select_for_update().filter(
+            residence_committee_id__in=old_ids, left_on__isnull=True
+        )
+    )
     ResidenceRegisterEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
         left_on=ended, left_reason=LeaveReason.MERGED, left_note=f"Hợp nhất vào {into}"
     )
     ResidenceRegisterEntry.objects.bulk_create(
         [
-            ResidenceRegisterEntry(residence_committee=into, member_id=e.member_id, letter_id=e.letter_id, cell_id=e.cell_id, entered_on=on)
+            ResidenceRegisterEntry(
+                residence_committee=into, member_id=e.member_id, letter_id=e.letter_id, cell_id=e.cell_id, entered_on=on
+            )
             for e in entries
         ]
     )
-    letters = IntroductionLetter.objects.filter(residence_committee_id__in=old_ids, status__in=LetterStatus.active()).update(residence_committee=into)
-    comments = CommentRequest.objects.filter(residence_committee_id__in=old_ids, status__in=CommentStatus.open()).update(residence_committee=into)
-    ViolationNotice.objects.filter(residence_committee_id__in=old_ids, status=NoticeStatus.RAISED).update(residence_committee=into)
+    letters = IntroductionLetter.objects.filter(
+        residence_committee_id__in=old_ids, status__in=LetterStatus.active()
+    ).update(residence_committee=into)
+    comments = CommentRequest.objects.filter(
+        residence_committee_id__in=old_ids, status__in=CommentStatus.open()
+    ).update(residence_committee=into)
+    ViolationNotice.objects.filter(residence_committee_id__in=old_ids, status=NoticeStatus.RAISED).update(
+        residence_committee=into
+    )
     _event(
         "communes_merged",
         acting,
@@ -1400,5 +1602,3 @@ def merge_communes(
         },
     )
     return into
-
-

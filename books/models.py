@@ -195,9 +195,7 @@ class Book(models.Model):
     status = models.CharField(max_length=10, choices=BookStatus.choices, default=BookStatus.OPEN)
     opened_on = models.DateField("ngày mở sổ")
     closed_on = models.DateField("ngày đóng sổ", null=True, blank=True)
-    closed_reason = models.CharField(
-        "lý do đóng sổ", max_length=10, choices=BookClosedReason.choices, blank=True
-    )
+    closed_reason = models.CharField("lý do đóng sổ", max_length=10, choices=BookClosedReason.choices, blank=True)
 
     objects = BookQuerySet.as_manager()
 
@@ -264,9 +262,7 @@ class LetterCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["committee", "year"], name="letter_counter_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["committee", "year"], name="letter_counter_unique")]
 
     def __str__(self) -> str:
         return f"{self.committee} {self.year}: {self.last_number}"
@@ -282,9 +278,7 @@ class IntroductionLetter(models.Model):
 
     book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="letters")
     status = models.CharField(max_length=12, choices=LetterStatus.choices, default=LetterStatus.DRAFT)
-    issuing_committee = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="issued_letters"
-    )
+    issuing_committee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="issued_letters")
     addressee = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -402,13 +396,13 @@ class LeaveReason(models.TextChoices):
 class ResidenceRegisterEntry(models.Model):
     """A row of the residence committee's register (sổ theo dõi), from receipt until leaving."""
 
-    residence_committee = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="register_entries"
-    )
+    residence_committee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="register_entries")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="register_entries")
     letter = models.ForeignKey(IntroductionLetter, on_delete=models.PROTECT, related_name="register_entries")
     cell = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="cell_register_entries",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cell_register_entries",
         verbose_name="chi bộ nơi cư trú",
     )
     entered_on = models.DateField("ngày tiếp nhận")
@@ -505,9 +499,7 @@ class CommentRequest(models.Model):
     status = models.CharField(max_length=12, choices=CommentStatus.choices, default=CommentStatus.REQUESTED)
     letter = models.ForeignKey(IntroductionLetter, on_delete=models.PROTECT, related_name="comments")
     requesting_committee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    residence_committee = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="comment_requests"
-    )
+    residence_committee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="comment_requests")
     residence_cell = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="cell_comment_requests"
     )
@@ -594,9 +586,7 @@ class ResidenceMeeting(models.Model):
     year = models.PositiveSmallIntegerField()
     half = models.PositiveSmallIntegerField("kỳ", choices=[(1, "6 tháng đầu năm"), (2, "6 tháng cuối năm")])
     topic = models.CharField("nội dung", max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
         verbose_name = "buổi sinh hoạt nơi cư trú"
@@ -622,9 +612,7 @@ class MeetingAttendance(models.Model):
     absence_reason = models.CharField("lý do vắng", max_length=200, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
-        ]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")]
 
     def __str__(self) -> str:
         return f"{self.member}: {'có mặt' if self.present else 'vắng'}"
@@ -693,9 +681,7 @@ class AnnualRating(models.Model):
     book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="ratings")
     year = models.PositiveSmallIntegerField("năm")
     level = models.CharField("mức xếp loại", max_length=10, choices=RatingLevel.choices)
-    comment = models.ForeignKey(
-        CommentRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="ratings"
-    )
+    comment = models.ForeignKey(CommentRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="ratings")
     without_comment = models.BooleanField(
         "xếp loại khi chưa có nhận xét nơi cư trú",
         help_text="Đúng khi không có phiếu nhận xét đã gửi lại của năm.",
@@ -747,9 +733,7 @@ class Event(models.Model):
     )
     actor_name = models.CharField("người thực hiện", max_length=150)
     actor_role = models.CharField("vai trò", max_length=20, blank=True)
-    actor_org = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
-    )
+    actor_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     verb = models.CharField("việc", max_length=40, db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
     object_id = models.CharField(max_length=40, blank=True)

@@ -37,18 +37,12 @@ def validate_national_id(value: str, *, sex: str | None = None, birth_date: date
     if len(value) != 12 or not value.isdigit():
         raise ValidationError("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.", code="format")
     if int(value[:3]) not in CCCD_PROVINCE_CODES:
-        raise ValidationError(
-            "Ba chữ số đầu của số CCCD không phải mã tỉnh nơi đăng ký khai sinh.", code="province"
-        )
+        raise ValidationError("Ba chữ số đầu của số CCCD không phải mã tỉnh nơi đăng ký khai sinh.", code="province")
     if sex and birth_date:
         if int(value[3]) != cccd_century_digit(sex, birth_date.year):
-            raise ValidationError(
-                "Chữ số thứ tư của số CCCD không khớp giới tính và thế kỷ sinh.", code="sex"
-            )
+            raise ValidationError("Chữ số thứ tư của số CCCD không khớp giới tính và thế kỷ sinh.", code="sex")
         if int(value[4:6]) != birth_date.year % 100:
-            raise ValidationError(
-                "Chữ số thứ năm và sáu của số CCCD phải là hai số cuối của năm sinh.", code="year"
-            )
+            raise ValidationError("Chữ số thứ năm và sáu của số CCCD phải là hai số cuối của năm sinh.", code="year")
 
 
 def validate_party_card(value: str) -> None:
@@ -106,11 +100,16 @@ class Member(models.Model):
     admitted_on = models.DateField("ngày vào Đảng")
     official_on = models.DateField("ngày chính thức", null=True, blank=True)
     party_card_number = models.CharField(
-        "số thẻ đảng viên", max_length=12, unique=True, validators=[validate_party_card],
+        "số thẻ đảng viên",
+        max_length=12,
+        unique=True,
+        validators=[validate_party_card],
         error_messages={"unique": "Số thẻ đảng viên này đã có trong hệ thống."},
     )
     national_id = models.CharField(
-        "số định danh cá nhân", max_length=12, unique=True,
+        "số định danh cá nhân",
+        max_length=12,
+        unique=True,
         error_messages={"unique": "Số định danh cá nhân này đã có trong hệ thống."},
     )
     phone = models.CharField("điện thoại", max_length=20, blank=True)

@@ -51,9 +51,7 @@ class AdministrativeUnit(models.Model):
     code = models.PositiveIntegerField("mã")
     name = models.CharField("tên", max_length=120)
     division_type = models.CharField("loại", max_length=40)
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
-    )
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     province_code = models.PositiveIntegerField("mã tỉnh", db_index=True)
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_until = models.DateField("hiệu lực đến", null=True, blank=True)
@@ -128,12 +126,8 @@ class AdministrativeUnit(models.Model):
 class UnitSuccession(models.Model):
     """A unit that took over (all or part of) an older unit, e.g. on 01/07/2025."""
 
-    predecessor = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="successor_links"
-    )
-    successor = models.ForeignKey(
-        AdministrativeUnit, on_delete=models.CASCADE, related_name="predecessor_links"
-    )
+    predecessor = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="predecessor_links")
     is_partial = models.BooleanField("chỉ một phần", default=False)
     is_main = models.BooleanField("đơn vị kế thừa chính", default=True)
     effective_on = models.DateField("hiệu lực", default=REFORM_2025)
@@ -141,11 +135,7 @@ class UnitSuccession(models.Model):
     class Meta:
         verbose_name = "kế thừa đơn vị hành chính"
         verbose_name_plural = "kế thừa đơn vị hành chính"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["predecessor", "successor"], name="unit_succession_unique"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["predecessor", "successor"], name="unit_succession_unique")]
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
@@ -177,12 +167,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
         self, commune: AdministrativeUnit, on: datetime.date | None = None
     ) -> Organisation | None:
         """The commune party committee where a member living in `commune` is introduced."""
-        return (
-            self.active(on)
-            .filter(kind=OrgKind.RESIDENCE_COMMITTEE, commune=commune)
-            .order_by("pk")
-            .first()
-        )
+        return self.active(on).filter(kind=OrgKind.RESIDENCE_COMMITTEE, commune=commune).order_by("pk").first()
 
 
 class Organisation(models.Model):
@@ -225,9 +210,7 @@ class Organisation(models.Model):
         default="ĐU",
         help_text="Phần sau số giấy giới thiệu: Số 12-GGT/ĐU.",
     )
-    place_name = models.CharField(
-        "địa danh ghi trên văn bản", max_length=60, blank=True, help_text="Ví dụ: Vĩnh Long"
-    )
+    place_name = models.CharField("địa danh ghi trên văn bản", max_length=60, blank=True, help_text="Ví dụ: Vĩnh Long")
     valid_from = models.DateField("hoạt động từ", null=True, blank=True)
     valid_until = models.DateField("hoạt động đến", null=True, blank=True)
     successor = models.ForeignKey(
@@ -272,9 +255,7 @@ class Organisation(models.Model):
             OrgKind.RESIDENCE_CELL: {OrgKind.RESIDENCE_COMMITTEE},
         }.get(OrgKind(self.kind))
         if expected_parent and (self.parent is None or self.parent.kind not in expected_parent):
-            raise ValidationError(
-                {"parent": "Chi bộ phải trực thuộc đúng loại cấp ủy (nơi công tác / nơi cư trú)."}
-            )
+            raise ValidationError({"parent": "Chi bộ phải trực thuộc đúng loại cấp ủy (nơi công tác / nơi cư trú)."})
         if self.kind in RESIDENCE_SIDE and self.commune_id is None:
             raise ValidationError({"commune": "Tổ chức phía nơi cư trú phải có mã xã/phường."})
 
@@ -311,9 +292,7 @@ class Organisation(models.Model):
         ids = [self.pk]
         frontier = [self.pk]
         while frontier:
-            frontier = list(
-                Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-            )
+            frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
             ids.extend(frontier)
         return ids
 
@@ -347,20 +326,14 @@ ROLES_BY_KIND: dict[str, set[str]] = {
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
     def active(self, on: datetime.date | None = None) -> RoleAssignmentQuerySet:
         on = on or datetime.date.today()
-        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).filter(
-            valid_from__lte=on
-        )
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).filter(valid_from__lte=on)
 
 
 class RoleAssignment(models.Model):
     """A user's role in one party organisation, for a period."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="role_assignments"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="role_assignments")
     role = models.CharField("vai trò", max_length=20, choices=Role.choices)
     valid_from = models.DateField("từ ngày", default=datetime.date.today)
     valid_until = models.DateField("đến ngày", null=True, blank=True)
@@ -385,14 +358,10 @@ class RoleAssignment(models.Model):
     def clean(self) -> None:
         allowed = ROLES_BY_KIND.get(self.organisation.kind, set())
         if self.role not in allowed:
-            raise ValidationError(
-                {"role": f"Vai trò này không dùng cho {self.organisation.get_kind_display()}."}
-            )
+            raise ValidationError({"role": f"Vai trò này không dùng cho {self.organisation.get_kind_display()}."})
 
 
-def roles_of(
-    user: AbstractBaseUser | AnonymousUser | None, on: datetime.date | None = None
-) -> list[RoleAssignment]:
+def roles_of(user: AbstractBaseUser | AnonymousUser | None, on: datetime.date | None = None) -> list[RoleAssignment]:
     """The active role assignments of a user, with their organisations loaded."""
     if user is None or not user.is_authenticated:
         return []

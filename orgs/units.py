@@ -36,8 +36,9 @@ def load_units(unit_model: Any, succession_model: Any) -> dict[str, int]:
                 {(u.edition, u.level, u.code): u.pk for u in unit_model.objects.only("pk", "edition", "level", "code")}
             )
 
-    def unit(edition: str, level: str, code: int, name: str, division_type: str, parent: int | None,
-             province_code: int) -> Any:
+    def unit(
+        edition: str, level: str, code: int, name: str, division_type: str, parent: int | None, province_code: int
+    ) -> Any:
         current = edition == "2025"
         return unit_model(
             edition=edition,
@@ -52,26 +53,61 @@ def load_units(unit_model: Any, succession_model: Any) -> dict[str, int]:
             search_name=fold(name),
         )
 
-    upsert([unit("2025", "province", int(p.code), p.name, str(p.division_type), None, int(p.code))
-            for p in Province.iter_all()])
-    upsert([
-        unit("2025", "commune", int(w.code), w.name, str(w.division_type),
-             existing[("2025", "province", int(w.province_code))], int(w.province_code))
-        for w in Ward.iter_all()
-    ])
-    upsert([unit("pre2025", "province", int(p.code), p.name, str(p.division_type), None, int(p.code))
-            for p in LegacyProvince.iter_all()])
-    upsert([
-        unit("pre2025", "district", int(d.code), d.name, str(d.division_type),
-             existing[("pre2025", "province", int(d.province_code))], int(d.province_code))
-        for d in LegacyDistrict.iter_all()
-    ])
+    upsert(
+        [
+            unit("2025", "province", int(p.code), p.name, str(p.division_type), None, int(p.code))
+            for p in Province.iter_all()
+        ]
+    )
+    upsert(
+        [
+            unit(
+                "2025",
+                "commune",
+                int(w.code),
+                w.name,
+                str(w.division_type),
+                existing[("2025", "province", int(w.province_code))],
+                int(w.province_code),
+            )
+            for w in Ward.iter_all()
+        ]
+    )
+    upsert(
+        [
+            unit("pre2025", "province", int(p.code), p.name, str(p.division_type), None, int(p.code))
+            for p in LegacyProvince.iter_all()
+        ]
+    )
+    upsert(
+        [
+            unit(
+                "pre2025",
+                "district",
+                int(d.code),
+                d.name,
+                str(d.division_type),
+                existing[("pre2025", "province", int(d.province_code))],
+                int(d.province_code),
+            )
+            for d in LegacyDistrict.iter_all()
+        ]
+    )
     district_province = {int(d.code): int(d.province_code) for d in LegacyDistrict.iter_all()}
-    upsert([
-        unit("pre2025", "commune", int(w.code), w.name, str(w.division_type),
-             existing[("pre2025", "district", int(w.district_code))], district_province[int(w.district_code)])
-        for w in LegacyWard.iter_all()
-    ])
+    upsert(
+        [
+            unit(
+                "pre2025",
+                "commune",
+                int(w.code),
+                w.name,
+                str(w.division_type),
+                existing[("pre2025", "district", int(w.district_code))],
+                district_province[int(w.district_code)],
+            )
+            for w in LegacyWard.iter_all()
+        ]
+    )
 
     links = set(succession_model.objects.values_list("predecessor_id", "successor_id"))
     new_links = []
@@ -84,10 +120,15 @@ def load_units(unit_model: Any, succession_model: Any) -> dict[str, int]:
             if new_pk is None or (old_pk, new_pk) in links:
                 continue
             links.add((old_pk, new_pk))
-            new_links.append(succession_model(
-                predecessor_id=old_pk, successor_id=new_pk, is_partial=entry.old_ward.is_partly_merged,
-                is_main=index == 0, effective_on=REFORM_DATE,
-            ))
+            new_links.append(
+                succession_model(
+                    predecessor_id=old_pk,
+                    successor_id=new_pk,
+                    is_partial=entry.old_ward.is_partly_merged,
+                    is_main=index == 0,
+                    effective_on=REFORM_DATE,
+                )
+            )
     for old_code, entry in PROVINCE_OLD_TO_NEW.items():
         old_pk = existing.get(("pre2025", "province", old_code))
         for index, ref in enumerate(entry.new_provinces):
@@ -95,10 +136,15 @@ def load_units(unit_model: Any, succession_model: Any) -> dict[str, int]:
             if old_pk is None or new_pk is None or (old_pk, new_pk) in links:
                 continue
             links.add((old_pk, new_pk))
-            new_links.append(succession_model(
-                predecessor_id=old_pk, successor_id=new_pk, is_partial=len(entry.new_provinces) > 1,
-                is_main=index == 0, effective_on=REFORM_DATE,
-            ))
+            new_links.append(
+                succession_model(
+                    predecessor_id=old_pk,
+                    successor_id=new_pk,
+                    is_partial=len(entry.new_provinces) > 1,
+                    is_main=index == 0,
+                    effective_on=REFORM_DATE,
+                )
+            )
     succession_model.objects.bulk_create(new_links, batch_size=2000)
     counts: dict[str, int] = {}
     for edition, level, _code in existing:

@@ -35,9 +35,7 @@ def make_user(username: str, full_name: str) -> Any:
 
 
 def grant(user: Any, org: Organisation, role: str) -> RoleAssignment:
-    return RoleAssignment.objects.create(
-        user=user, organisation=org, role=role, valid_from=datetime.date(2020, 1, 1)
-    )
+    return RoleAssignment.objects.create(user=user, organisation=org, role=role, valid_from=datetime.date(2020, 1, 1))
 
 
 def national_id_for(sex: str, birth: datetime.date, serial: int, province: int = 86) -> str:
@@ -81,38 +79,66 @@ class Cast:
             kind=OrgKind.UPPER_COMMITTEE, name="Đảng ủy các cơ quan Đảng tỉnh", parent=tinh_uy, province_code=86
         )
         finance = Organisation.objects.create(
-            kind=OrgKind.WORKPLACE_COMMITTEE, name="Đảng ủy Sở Tài chính", parent=upper, province_code=86,
+            kind=OrgKind.WORKPLACE_COMMITTEE,
+            name="Đảng ủy Sở Tài chính",
+            parent=upper,
+            province_code=86,
             place_name="Vĩnh Long",
         )
         finance_cell = Organisation.objects.create(
             kind=OrgKind.WORKPLACE_CELL, name="Chi bộ Phòng Ngân sách", parent=finance, province_code=86
         )
         health = Organisation.objects.create(
-            kind=OrgKind.WORKPLACE_COMMITTEE, name="Đảng ủy Sở Y tế", parent=upper, province_code=86,
+            kind=OrgKind.WORKPLACE_COMMITTEE,
+            name="Đảng ủy Sở Y tế",
+            parent=upper,
+            province_code=86,
             place_name="Vĩnh Long",
         )
         health_cell = Organisation.objects.create(
             kind=OrgKind.WORKPLACE_CELL, name="Chi bộ Phòng Nghiệp vụ Y", parent=health, province_code=86
         )
         long_chau = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_COMMITTEE, name="Đảng ủy phường Long Châu", parent=tinh_uy, province_code=86,
-            commune=commune(LONG_CHAU), place_name="Long Châu",
+            kind=OrgKind.RESIDENCE_COMMITTEE,
+            name="Đảng ủy phường Long Châu",
+            parent=tinh_uy,
+            province_code=86,
+            commune=commune(LONG_CHAU),
+            place_name="Long Châu",
         )
         lc_cell_1 = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_CELL, name="Chi bộ Khóm 1", parent=long_chau, province_code=86,
-            commune=commune(LONG_CHAU), area_name="Khóm 1", has_executive=True,
+            kind=OrgKind.RESIDENCE_CELL,
+            name="Chi bộ Khóm 1",
+            parent=long_chau,
+            province_code=86,
+            commune=commune(LONG_CHAU),
+            area_name="Khóm 1",
+            has_executive=True,
         )
         lc_cell_2 = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_CELL, name="Chi bộ Khóm 2", parent=long_chau, province_code=86,
-            commune=commune(LONG_CHAU), area_name="Khóm 2", has_executive=False,
+            kind=OrgKind.RESIDENCE_CELL,
+            name="Chi bộ Khóm 2",
+            parent=long_chau,
+            province_code=86,
+            commune=commune(LONG_CHAU),
+            area_name="Khóm 2",
+            has_executive=False,
         )
         phu_khuong = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_COMMITTEE, name="Đảng ủy phường Phú Khương", parent=tinh_uy, province_code=86,
+            kind=OrgKind.RESIDENCE_COMMITTEE,
+            name="Đảng ủy phường Phú Khương",
+            parent=tinh_uy,
+            province_code=86,
             commune=commune(PHU_KHUONG),
         )
         pk_cell = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_CELL, name="Chi bộ Khu phố 3", parent=phu_khuong, province_code=86,
-            commune=commune(PHU_KHUONG), area_name="Khu phố 3", has_executive=True,
+            kind=OrgKind.RESIDENCE_CELL,
+            name="Chi bộ Khu phố 3",
+            parent=phu_khuong,
+            province_code=86,
+            commune=commune(PHU_KHUONG),
+            area_name="Khu phố 3",
+            has_executive=True,
         )
         users = {
             "finance_secretary": ("tc_bithu", "Trần Quốc Hùng", finance, Role.SECRETARY),
@@ -133,9 +159,19 @@ class Cast:
         member_user = make_user("dv_an", "Nguyễn Văn An")
         outsider = make_user("nguoi_ngoai", "Người Ngoài")
         cast = cls(
-            board=board, upper=upper, finance=finance, finance_cell=finance_cell, health=health,
-            health_cell=health_cell, long_chau=long_chau, lc_cell_1=lc_cell_1, lc_cell_2=lc_cell_2,
-            phu_khuong=phu_khuong, pk_cell=pk_cell, member_user=member_user, outsider=outsider,
+            board=board,
+            upper=upper,
+            finance=finance,
+            finance_cell=finance_cell,
+            health=health,
+            health_cell=health_cell,
+            long_chau=long_chau,
+            lc_cell_1=lc_cell_1,
+            lc_cell_2=lc_cell_2,
+            phu_khuong=phu_khuong,
+            pk_cell=pk_cell,
+            member_user=member_user,
+            outsider=outsider,
             member=None,  # type: ignore[arg-type]
             **made,
         )

@@ -19,8 +19,9 @@ def test_a_member_goes_through_the_whole_year(cast):
         entry = ResidenceRegisterEntry.objects.get(member=member, left_on__isnull=True)
         assert entry.cell == cast.lc_cell_1
     with time_machine.travel(datetime.date(2026, 6, 20)):
-        actions.record_meeting(cast.lc_cell_1, held_on=datetime.date(2026, 6, 20), attendance={member.pk: True},
-                               by=cast.lc_cell_secretary)
+        actions.record_meeting(
+            cast.lc_cell_1, held_on=datetime.date(2026, 6, 20), attendance={member.pk: True}, by=cast.lc_cell_secretary
+        )
     with time_machine.travel(datetime.date(2026, 10, 2)):
         result = actions.open_campaign(cast.finance, by=cast.finance_clerk)
         assert len(result.created) == 1
@@ -31,8 +32,12 @@ def test_a_member_goes_through_the_whole_year(cast):
     with time_machine.travel(datetime.date(2026, 10, 20)):
         criteria = {c["key"]: "Gương mẫu, tích cực." for c in request.book.profile.criteria}
         actions.write_comment(request, by=cast.lc_cell_secretary, criteria=criteria)
-        request = actions.sign_comment(request, by=cast.lc_cell_secretary, summary="tot",
-                                       front_participant="Bà Lê Thị Ba, Trưởng ban công tác Mặt trận")
+        request = actions.sign_comment(
+            request,
+            by=cast.lc_cell_secretary,
+            summary="tot",
+            front_participant="Bà Lê Thị Ba, Trưởng ban công tác Mặt trận",
+        )
         assert request.signer_title == "T/M CHI ỦY, BÍ THƯ"
         actions.certify_comment(request, by=cast.lc_secretary)
         actions.return_comment(request, by=cast.lc_clerk)
@@ -44,6 +49,14 @@ def test_a_member_goes_through_the_whole_year(cast):
         assert rating.comment == request and not rating.without_comment
     verbs = list(Event.objects.filter(book=cast.book(member)).order_by("pk").values_list("verb", flat=True))
     assert verbs == [
-        "member_registered", "letter_issued", "letter_received", "comment_requested", "comment_drafted",
-        "comment_signed", "comment_certified", "comment_returned", "comment_acknowledged", "rating_recorded",
+        "member_registered",
+        "letter_issued",
+        "letter_received",
+        "comment_requested",
+        "comment_drafted",
+        "comment_signed",
+        "comment_certified",
+        "comment_returned",
+        "comment_acknowledged",
+        "rating_recorded",
     ]
