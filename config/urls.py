@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+admin.site.site_header = "Sổ liên hệ 213 — quản trị hệ thống"
+admin.site.site_title = "Sổ liên hệ 213"
+
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("accounts.urls")),

@@ -1,0 +1,17 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class LoginForm(AuthenticationForm):
+    """The login form with Vietnamese labels and phone-friendly inputs."""
+
+    error_messages = {
+        "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng. Xin kiểm tra lại (chữ hoa, chữ thường).",
+        "inactive": "Tài khoản này đã bị khóa.",
+    }
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Tên đăng nhập"
+        self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocomplete": "username"})
+        self.fields["password"].label = "Mật khẩu"
