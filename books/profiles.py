@@ -96,3 +96,19 @@ REGULATION_213_2020: dict[str, Any] = {
         ),
     },
 }
+
+
+def ensure_default_profile_and_term(profile_model: Any, term_model: Any) -> None:
+    """Create the "213/2020" profile and the 2025–2030 term when missing (migration and tests)."""
+    import datetime
+
+    profile_model.objects.get_or_create(
+        code="213/2020",
+        defaults={
+            "name": "Quy định 213-QĐ/TW (2020) và Hướng dẫn 33-HD/BTCTW",
+            "effective_from": datetime.date(2020, 1, 2),
+            "rules": REGULATION_213_2020,
+        },
+    )
+    if not term_model.objects.exists():
+        term_model.objects.create(start_year=2025, end_year=2030, status="open")

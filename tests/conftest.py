@@ -13,7 +13,21 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def cast(db):
+def cast(db, reference_data):
     from tests.cast import Cast
 
     return Cast.create()
+
+
+@pytest.fixture
+def reference_data(db):
+    """Units, the default profile and the open term. A transactional test (live server) flushes
+    the tables the migrations filled, so it asks for them again here."""
+    from books.models import RegulationProfile, Term
+    from books.profiles import ensure_default_profile_and_term
+    from orgs.models import AdministrativeUnit, UnitSuccession
+    from orgs.units import load_units
+
+    if not AdministrativeUnit.objects.exists():
+        load_units(AdministrativeUnit, UnitSuccession)
+    ensure_default_profile_and_term(RegulationProfile, Term)

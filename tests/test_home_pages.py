@@ -34,7 +34,7 @@ def test_a_wrong_password_is_told_in_vietnamese(client, cast):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        ("finance_secretary", ["Đảng ủy Sở Tài chính", "Cần giới thiệu", "Phiếu xin ý kiến nhận xét"]),
+        ("finance_secretary", ["Đảng ủy Sở Tài chính", "Cần giới thiệu", "Phiếu xin ý kiến nhận xét năm 2026"]),
         ("finance_clerk", ["Đảng ủy Sở Tài chính", "Chờ nơi cư trú tiếp nhận"]),
         ("finance_cell_secretary", ["Chi bộ Phòng Ngân sách", "Đảng viên của chi bộ", "Nguyễn Văn An"]),
         ("lc_secretary", ["Đảng ủy phường Long Châu", "Giấy giới thiệu chờ tiếp nhận", "Chi bộ Khóm 1"]),
