@@ -170,7 +170,7 @@ class BookClosedReason(models.TextChoices):
     LEFT_EMPLOYMENT = "left", "Thôi công tác"
 
 
-BOOK_TRANSITIONS = {BookStatus.OPEN: {BookStatus.CLOSED}, BookStatus.CLOSED: set()}
+BOOK_TRANSITIONS: dict[str, set[str]] = {BookStatus.OPEN: {BookStatus.CLOSED}, BookStatus.CLOSED: set()}
 
 
 class BookQuerySet(models.QuerySet["Book"]):
@@ -630,7 +630,7 @@ class NoticeStatus(models.TextChoices):
         return Badge.AMBER if self == NoticeStatus.RAISED else Badge.GREEN
 
 
-NOTICE_TRANSITIONS = {NoticeStatus.RAISED: {NoticeStatus.ANSWERED}, NoticeStatus.ANSWERED: set()}
+NOTICE_TRANSITIONS: dict[str, set[str]] = {NoticeStatus.RAISED: {NoticeStatus.ANSWERED}, NoticeStatus.ANSWERED: set()}
 
 
 class ViolationNotice(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -84,7 +85,7 @@ class ResidenceOverview:
     letters_waiting: int
     registered: int
     comments: dict[str, int]
-    cells: list[Organisation]
+    cells: Sequence[Organisation]
     notices_open: int
 
 
@@ -158,8 +159,8 @@ class ProvinceOverview:
     year: int
     letters: dict[str, int]
     comments: dict[str, int]
-    late_residence: list[Organisation]
-    late_workplace: list[Organisation]
+    late_residence: Sequence[Organisation]
+    late_workplace: Sequence[Organisation]
 
 
 def province_overview(province_code: int, today: datetime.date, limit: int = 10) -> ProvinceOverview:

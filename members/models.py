@@ -83,7 +83,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
             return self
         return self.filter(search_text__contains=needle)
 
-    def ordered(self) -> MemberQuerySet:
+    def vietnamese_order(self) -> MemberQuerySet:
         return self.order_by("sort_key", "pk")
 
     def residence_visible(self) -> MemberQuerySet:

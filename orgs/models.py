@@ -367,7 +367,7 @@ def roles_of(user: AbstractBaseUser | AnonymousUser | None, on: datetime.date | 
         return []
     return list(
         RoleAssignment.objects.active(on)
-        .filter(user=user)
+        .filter(user_id=user.pk)
         .select_related("organisation", "organisation__parent", "organisation__commune")
         .order_by("pk")
     )

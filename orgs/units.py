@@ -129,10 +129,10 @@ def load_units(unit_model: Any, succession_model: Any) -> dict[str, int]:
                     effective_on=REFORM_DATE,
                 )
             )
-    for old_code, entry in PROVINCE_OLD_TO_NEW.items():
+    for old_code, province_entry in PROVINCE_OLD_TO_NEW.items():
         old_pk = existing.get(("pre2025", "province", old_code))
-        for index, ref in enumerate(entry.new_provinces):
-            new_pk = existing.get(("2025", "province", ref.code))
+        for index, province_ref in enumerate(province_entry.new_provinces):
+            new_pk = existing.get(("2025", "province", province_ref.code))
             if old_pk is None or new_pk is None or (old_pk, new_pk) in links:
                 continue
             links.add((old_pk, new_pk))
@@ -140,7 +140,7 @@ def load_units(unit_model: Any, succession_model: Any) -> dict[str, int]:
                 succession_model(
                     predecessor_id=old_pk,
                     successor_id=new_pk,
-                    is_partial=len(entry.new_provinces) > 1,
+                    is_partial=len(province_entry.new_provinces) > 1,
                     is_main=index == 0,
                     effective_on=REFORM_DATE,
                 )

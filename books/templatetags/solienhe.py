@@ -1,5 +1,7 @@
 """Template helpers: status badges read their label and colour off the status choice."""
 
+from typing import Any
+
 from django import template
 from django.utils.html import format_html
 
@@ -25,10 +27,10 @@ STATUS_CHOICES = {
 
 
 @register.simple_tag
-def status_badge(obj: object) -> str:
+def status_badge(obj: Any) -> str:
     """<span class="badge amber">Chờ chi bộ nhận xét</span> for any object with a status choice."""
-    choices = STATUS_CHOICES.get(type(obj))
+    choices = STATUS_CHOICES.get(type(obj))  # type: ignore[arg-type]
     if choices is None:
         return ""
-    status = choices(obj.status)  # type: ignore[attr-defined]
+    status: BookStatus | LetterStatus | CommentStatus | NoticeStatus = choices(obj.status)  # type: ignore[attr-defined]
     return format_html('<span class="badge {}">{}</span>', status.badge, status.label)
