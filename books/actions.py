@@ -352,7 +352,8 @@ def _check_introducible(member: Member, book: Book) -> Organisation:
         raise TransitionError(f"{member}: đảng viên không còn công tác, không giới thiệu về nơi cư trú.")
     if not book.profile.is_introduced(member.exemption):
         raise TransitionError(f"{member}: đảng viên thuộc diện không giới thiệu về nơi cư trú (E2).")
-    addressee = Organisation.objects.residence_committee_for(member.residence_commune.resolve_current())
+    on = today()
+    addressee = Organisation.objects.residence_committee_for(member.residence_commune.resolve_current(on), on)
     if addressee is None:
         raise TransitionError(
             f"{member}: chưa có đảng ủy của {member.residence_commune} trong hệ thống để nhận giấy giới thiệu."
@@ -642,7 +643,7 @@ def change_residence(
     line = nfc(line)
     if not line:
         raise InvalidInput("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ.", field_errors={"line": ["Bắt buộc."]})
-    if commune.level != UnitLevel.COMMUNE or commune.valid_until is not None:
+    if commune.level != UnitLevel.COMMUNE or (commune.valid_until is not None and commune.valid_until < on):
         raise InvalidInput(
             "Hãy chọn xã/phường/đặc khu hiện nay.",
             field_errors={"commune": ["Đơn vị không còn hoặc không phải cấp xã."]},
@@ -661,6 +662,7 @@ def change_residence(
     _clean_member(member)
     member.save()
     current = book.letters.select_for_update().filter(status__in=LetterStatus.active()).first()
+    letter_before = current.status if current else ""  # _end_letter below changes current.status
     new_letter: IntroductionLetter | None = None
     entry = _close_register(member, LeaveReason.MOVED, on, "Chuyển đến " + member.address())
     cancelled = _cancel_open_comments(
@@ -686,7 +688,7 @@ def change_residence(
         "residence_changed",
         acting,
         member,
-        before=current.status if current else "",
+        before=letter_before,
         after=new_letter.status if new_letter else "",
         member=member,
         book=book,
@@ -1069,6 +1071,9 @@ def write_comment(request: CommentRequest, *, by: Any, on_behalf_of: str = "", *
     acting = _comment_actor(request, by, what="viết nhận xét cho phiếu này")
     _check_residence_visible(request)
     before = request.status
+    # signed -> drafted is in the table for send_back_comment only: a signed comment is never edited
+    if before == CommentStatus.SIGNED:
+        raise TransitionError("Chi bộ đã ký nhận xét, không sửa được nữa; chỉ sửa khi đảng ủy trả lại.")
     _check_transition(COMMENT_TRANSITIONS, before, CommentStatus.DRAFTED, "Phiếu này không còn sửa được.")
     _apply_comment(request, content)
     request.status = CommentStatus.DRAFTED
@@ -1204,6 +1209,8 @@ def return_comment(request: CommentRequest, *, by: Any, on: datetime.date | None
     _check_transition(
         COMMENT_TRANSITIONS, request.status, CommentStatus.RETURNED, "Chỉ gửi lại được nhận xét đã xác nhận."
     )
+    if request.certified_on and on < request.certified_on:
+        raise InvalidInput("Ngày gửi lại không thể trước ngày đảng ủy xác nhận.")
     request.status = CommentStatus.RETURNED
     request.returned_on = on
     request.save()
@@ -1228,6 +1235,8 @@ def acknowledge_comment(request: CommentRequest, *, by: Any, on: datetime.date |
     _check_transition(
         COMMENT_TRANSITIONS, request.status, CommentStatus.ACKNOWLEDGED, "Chỉ nhận được nhận xét nơi cư trú đã gửi lại."
     )
+    if request.returned_on and on < request.returned_on:
+        raise InvalidInput("Ngày nhận lại không thể trước ngày nơi cư trú gửi lại.")
     request.status = CommentStatus.ACKNOWLEDGED
     request.acknowledged_on = on
     request.acknowledged_by = by

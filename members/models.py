@@ -206,7 +206,10 @@ class Member(models.Model):
                 errors.setdefault("admitted_on", []).append("Đảng viên vào Đảng khi đủ 18 tuổi.")
         if self.official_on and self.admitted_on and self.official_on < self.admitted_on:
             errors.setdefault("official_on", []).append("Ngày chính thức không thể trước ngày vào Đảng.")
-        if self.residence_commune_id and self.residence_commune.valid_until is not None:
+        from books.clock import today
+
+        ended = self.residence_commune.valid_until if self.residence_commune_id else None
+        if ended is not None and ended < today():
             errors.setdefault("residence_commune", []).append(
                 "Xã/phường này không còn (sau sắp xếp 2025); hãy chọn đơn vị hiện nay."
             )

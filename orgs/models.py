@@ -106,15 +106,16 @@ class AdministrativeUnit(models.Model):
             unit = unit.parent
         return ", ".join(names)
 
-    def resolve_current(self) -> AdministrativeUnit:
-        """The unit an address in this unit belongs to today.
+    def resolve_current(self, on: datetime.date | None = None) -> AdministrativeUnit:
+        """The unit an address in this unit belongs to on `on` (default: today).
 
         A pre-2025 ward split between several successors resolves to the first (main) one;
-        a current unit resolves to itself.
+        a unit still valid on that day resolves to itself.
         """
+        on = on or datetime.date.today()
         unit = self
         seen = {unit.pk}
-        while unit.valid_until is not None:
+        while unit.valid_until is not None and unit.valid_until < on:
             link = unit.successor_links.order_by("-is_main", "pk").select_related("successor").first()
             if link is None or link.successor_id in seen:
                 break
