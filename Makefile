@@ -1,0 +1,47 @@
+# The doors: make run, make test, make lint. `make help` lists them all.
+.DEFAULT_GOAL := help
+# test runs lint, then SQLite, then PostgreSQL, in that order even under make -j.
+.NOTPARALLEL:
+.PHONY: help setup run lint test test-sqlite test-pg check-deploy clean
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+MANAGE := $(PYTHON) manage.py
+# Extra pytest arguments, e.g. make test-sqlite ARGS="-k walkthrough -x"
+ARGS ?=
+PYTEST_WORKERS ?= 2
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(ARGS)
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+setup: ## Debian packages, a Python >= 3.12 and .venv with requirements-dev.txt (quiet when done)
+	@scripts/setup.sh
+
+run: setup ## migrate, load the demo province when empty, print the logins, serve http://127.0.0.1:8000
+	$(MANAGE) migrate --verbosity 0
+	$(MANAGE) seed_demo --if-empty
+	$(MANAGE) runserver 127.0.0.1:8000
+
+lint: setup ## ruff check, ruff format --check, no missing migrations
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+test: lint test-sqlite test-pg ## lint, then the whole suite on SQLite, then on a throwaway PostgreSQL
+
+# The SQLite URL is explicit so that a DATABASE_URL in the environment or in .env cannot leak in.
+test-sqlite: setup ## the whole suite on SQLite
+	DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(PYTEST)
+
+test-pg: setup ## the whole suite on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)
+	scripts/with-postgres.sh $(PYTEST)
+
+check-deploy: setup ## manage.py check --deploy with production-like settings
+	DEBUG=false ALLOWED_HOSTS=example.org EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+	SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	$(MANAGE) check --deploy
+
+clean: ## remove caches and collected static files (keeps .venv and db.sqlite3)
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .hypothesis staticfiles
+	find . -path ./.venv -prune -o -name __pycache__ -type d -exec rm -rf {} +
