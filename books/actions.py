@@ -1391,7 +1391,8 @@ def comment_for_rating(book: Book, year: int) -> CommentRequest | None:
     """The year's residence comment that has come back to the workplace, if any."""
     return (
         book.comments.filter(year=year, status__in=[CommentStatus.RETURNED, CommentStatus.ACKNOWLEDGED])
-        .order_by("kind", "-returned_on", "-pk")
+        # the yearly (periodic) comment first: "on_demand" sorts before "periodic" as text
+        .order_by(models.Case(models.When(kind=CommentKind.PERIODIC, then=0), default=1), "-returned_on", "-pk")
         .first()
     )
 
