@@ -468,6 +468,9 @@ def _confirm_one(
         LetterStatus.RECEIVED,
         f"Giấy giới thiệu {letter.display_number} ({letter.full_name}) không ở trạng thái chờ tiếp nhận.",
     )
+    if letter.book.status != BookStatus.OPEN:
+        # after a rollover the letter goes on in the new book; the closed book is read-only
+        raise TransitionError(f"Giấy giới thiệu {letter.display_number} thuộc sổ liên hệ đã đóng.")
     _residence_cell_of(committee, cell)
     if letter.issued_on and received_on < letter.issued_on:
         raise InvalidInput(
@@ -569,6 +572,8 @@ def withdraw_letter(
     reason = nfc(reason)
     if not reason:
         raise InvalidInput("Hãy ghi lý do thu hồi.", field_errors={"reason": ["Bắt buộc."]})
+    if letter.book.status != BookStatus.OPEN:
+        raise TransitionError(f"Giấy giới thiệu {letter.display_number} thuộc sổ liên hệ đã đóng.")
     before = letter.status
     _end_letter(letter, LetterStatus.WITHDRAWN, on, reason)
     member = letter.book.member
@@ -1514,6 +1519,8 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
         moved += CommentRequest.objects.filter(
             letter_id=old_id, status__in=CommentStatus.open() + [CommentStatus.RETURNED]
         ).update(book=letter.book, letter=letter)
+        # the register row goes on with the letter in force (reassign_cell, merges update that one)
+        ResidenceRegisterEntry.objects.filter(letter_id=old_id, left_on__isnull=True).update(letter=letter)
     _event(
         "term_rolled_over",
         acting,
@@ -1541,6 +1548,7 @@ def merge_communes(
     `on` and point to their successor, so history still reads as it was.
     """
     on = on or today()
+    into = _lock(into)  # the caller's copy may predate another merge
     if into.kind != OrgKind.RESIDENCE_COMMITTEE or not into.is_active:
         raise InvalidInput("Đơn vị kế thừa phải là một đảng ủy xã/phường/đặc khu đang hoạt động.")
     olds = [Organisation.objects.select_for_update().get(pk=c.pk) for c in committees]
@@ -1551,6 +1559,8 @@ def merge_communes(
             raise InvalidInput("Không thể hợp nhất một đảng ủy vào chính nó.")
         if old.kind != OrgKind.RESIDENCE_COMMITTEE:
             raise InvalidInput(f"{old} không phải đảng ủy xã/phường/đặc khu.")
+        if old.province_code != into.province_code:
+            raise InvalidInput(f"{old} thuộc tỉnh khác, không hợp nhất vào {into} được.")
         if old.valid_until is not None:
             raise TransitionError(f"{old} đã thôi hoạt động từ trước.")
     acting = _board_of(by, into.province_code, what="sắp xếp, hợp nhất đảng ủy xã/phường")

@@ -6,8 +6,10 @@ Build it with `Cast.create()`; `cast.member_factory(...)` makes more members.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,3 +215,157 @@ class Cast:
 
     def book(self, member: Member) -> Book:
         return member.books.get(status="open")
+
+
+# --------------------------------------------------------------------------- helpers for action tests
+
+
+def introduce(
+    cast: Cast,
+    member: Member,
+    *,
+    cell: Organisation | None = None,
+    received_on: datetime.date | None = None,
+) -> Any:
+    """Issue the member's letter and have the residence committee receive it into `cell`."""
+    from books.models import IntroductionLetter
+
+    cell = cell or cast.lc_cell_1
+    holder = cast.book(member).holder
+    issuer = cast.finance_clerk if holder == cast.finance else cast.health_secretary
+    letter = actions.issue_letter(member, by=issuer, on=received_on)
+    receiver = {cast.long_chau.pk: cast.lc_clerk, cast.phu_khuong.pk: cast.pk_secretary}[cell.parent_id]
+    actions.confirm_letter(letter, cell=cell, by=receiver, received_on=received_on)
+    return IntroductionLetter.objects.get(pk=letter.pk)
+
+
+def request_comments(cast: Cast, committee: Organisation | None = None, *, year: int = 2026) -> list[Any]:
+    """The year's periodic comment requests of a workplace committee (every member with a letter)."""
+    committee = committee or cast.finance
+    by = cast.finance_clerk if committee == cast.finance else cast.health_secretary
+    return actions.open_campaign(committee, year=year, by=by).created
+
+
+def sign_request(cast: Cast, request: Any) -> Any:
+    """The residence cell writes and signs a comment (the request must have cell lc_cell_1)."""
+    criteria = {c["key"]: "Gương mẫu, tích cực." for c in request.book.profile.criteria}
+    return actions.sign_comment(
+        request,
+        by=cast.lc_cell_secretary,
+        criteria=criteria,
+        summary="tot",
+        front_participant="Bà Lê Thị Ba, Trưởng ban công tác Mặt trận",
+    )
+
+
+def row_counts() -> dict[str, Any]:
+    """How many rows each table of the process holds, and every letter number used so far."""
+    from books.models import (
+        Book,
+        CommentRequest,
+        Event,
+        IntroductionLetter,
+        LetterCounter,
+        ResidenceRegisterEntry,
+        Term,
+        ViolationNotice,
+    )
+    from orgs.models import UnitSuccession
+
+    counts: dict[str, Any] = {
+        model.__name__: model.objects.count()
+        for model in (
+            Member,
+            Book,
+            Term,
+            IntroductionLetter,
+            ResidenceRegisterEntry,
+            CommentRequest,
+            ViolationNotice,
+            Event,
+            Organisation,
+            UnitSuccession,
+        )
+    }
+    counts["letter numbers"] = sorted(LetterCounter.objects.values_list("committee_id", "year", "last_number"))
+    return counts
+
+
+def stored(obj: Any) -> dict[str, Any]:
+    """Every column of an object's row as the database holds it now."""
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    return {f.attname: getattr(fresh, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+@contextlib.contextmanager
+def unchanged(*objs: Any) -> Iterator[None]:
+    """Assert that the block adds or removes no row (no Event either), uses no letter number and
+    changes no column of `objs`."""
+    counts, rows = row_counts(), [stored(obj) for obj in objs]
+    yield
+    after = row_counts()
+    assert after == counts, f"rows changed: {counts} -> {after}"
+    for obj, row in zip(objs, rows, strict=True):
+        now = stored(obj)
+        assert now == row, f"{obj!r} changed: " + ", ".join(
+            f"{name}: {row[name]!r} -> {now[name]!r}" for name in row if row[name] != now[name]
+        )
+
+
+@contextlib.contextmanager
+def refused(error: type[Exception], match: str, *objs: Any) -> Iterator[Any]:
+    """The block raises `error` with a message matching `match` and changes nothing (see `unchanged`)."""
+    import pytest
+
+    with unchanged(*objs), pytest.raises(error, match=match) as info:
+        yield info
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Any]]:
+    """Collect the events written inside the block, in order."""
+    from books.models import Event
+
+    last = Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    events: list[Any] = []
+    yield events
+    events.extend(Event.objects.filter(pk__gt=last).order_by("pk"))
+
+
+def check_event(
+    event: Any,
+    *,
+    verb: str,
+    by: Any,
+    role: str,
+    org: Organisation | None,
+    obj: Any,
+    before: str = "",
+    after: str = "",
+    member: Member | None = None,
+    book: Book | None = None,
+) -> None:
+    """Assert who did what to which object, in which role and organisation, from which state."""
+    from django.contrib.contenttypes.models import ContentType
+
+    actual = {
+        "verb": event.verb,
+        "actor": event.actor,
+        "actor_role": event.actor_role,
+        "actor_org": event.actor_org,
+        "object": (event.content_type, event.object_id),
+        "states": (event.state_before, event.state_after),
+        "member": event.member,
+        "book": event.book,
+    }
+    expected = {
+        "verb": verb,
+        "actor": by,
+        "actor_role": role,
+        "actor_org": org,
+        "object": (ContentType.objects.get_for_model(obj), str(obj.pk)),
+        "states": (before, after),
+        "member": member,
+        "book": book,
+    }
+    assert actual == expected, f"event {actual} != expected {expected}"
