@@ -1464,14 +1464,18 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
     """Close the current term and open the next one.
 
     Every open book is closed (term end); employed members get a new book under the same
-    profile and holder; letters in force are carried into the new book (same number, same
-    receipt); comment requests still in progress move with them, so nothing is lost.
+    profile and holder; letters in force (drafts too) are carried into the new book (same
+    number, same receipt) and the old copies marked "carried over"; comment requests still in
+    progress and open register rows move with them, so nothing is lost or counted twice.
     """
     on = on or today()
+    # The term is national: only the system (cron) or a national administrator closes it.
+    if by is not None and not getattr(by, "is_superuser", False):
+        raise NotAllowed("Chỉ quản trị hệ thống (hoặc tác vụ tự động) mới được kết thúc nhiệm kỳ.")
+    acting = Acting(by, "superuser" if by is not None else "", None)
     term = Term.objects.select_for_update().filter(status=TermStatus.OPEN).first()
     if term is None:
         raise TransitionError("Chưa có nhiệm kỳ nào đang thực hiện.")
-    acting = _board_of(by, None, what="kết thúc nhiệm kỳ")
     if on.year < term.end_year:
         raise TransitionError(f"Nhiệm kỳ {term.start_year}–{term.end_year} chưa đến năm kết thúc.")
     years = int(default_profile().rules.get("term_years", 5))
@@ -1492,9 +1496,7 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
     )
     new_by_member = {b.member_id: b for b in new_books}
     old_letters = list(
-        IntroductionLetter.objects.filter(
-            book__in=old_books, status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]
-        ).select_related("book")
+        IntroductionLetter.objects.filter(book__in=old_books, status__in=LetterStatus.active()).select_related("book")
     )
     carried = []
     for old in old_letters:
@@ -1512,6 +1514,9 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
         copy.number = None
         copy.carried_over_from = old
         carried.append(copy)
+    IntroductionLetter.objects.filter(pk__in=[copy.carried_over_from_id for copy in carried]).update(
+        status=LetterStatus.CARRIED_OVER, ended_on=on, end_reason=f"Hết nhiệm kỳ {term.start_year}–{term.end_year}"
+    )
     carried = IntroductionLetter.objects.bulk_create(carried)
     moved = 0
     for letter in carried:

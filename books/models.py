@@ -231,6 +231,7 @@ class LetterStatus(models.TextChoices):
     RECEIVED = "received", "Đã tiếp nhận"
     SUPERSEDED = "superseded", "Đã thay bằng giấy mới"
     WITHDRAWN = "withdrawn", "Đã thu hồi"
+    CARRIED_OVER = "carried", "Chuyển sang sổ nhiệm kỳ mới"
 
     @classmethod
     def active(cls) -> list[str]:
@@ -246,11 +247,17 @@ class LetterStatus(models.TextChoices):
 
 
 LETTER_TRANSITIONS: dict[str, set[str]] = {
-    LetterStatus.DRAFT: {LetterStatus.ISSUED, LetterStatus.WITHDRAWN},
-    LetterStatus.ISSUED: {LetterStatus.RECEIVED, LetterStatus.SUPERSEDED, LetterStatus.WITHDRAWN},
-    LetterStatus.RECEIVED: {LetterStatus.SUPERSEDED, LetterStatus.WITHDRAWN},
+    LetterStatus.DRAFT: {LetterStatus.ISSUED, LetterStatus.WITHDRAWN, LetterStatus.CARRIED_OVER},
+    LetterStatus.ISSUED: {
+        LetterStatus.RECEIVED,
+        LetterStatus.SUPERSEDED,
+        LetterStatus.WITHDRAWN,
+        LetterStatus.CARRIED_OVER,
+    },
+    LetterStatus.RECEIVED: {LetterStatus.SUPERSEDED, LetterStatus.WITHDRAWN, LetterStatus.CARRIED_OVER},
     LetterStatus.SUPERSEDED: set(),
     LetterStatus.WITHDRAWN: set(),
+    LetterStatus.CARRIED_OVER: set(),
 }
 
 
