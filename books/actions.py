@@ -434,6 +434,8 @@ def _issue_one(member: Member, acting_for: dict[int, Acting], by: Any, on: datet
 def issue_letters(members: Iterable[Member], *, by: Any, on: datetime.date | None = None) -> list[IntroductionLetter]:
     """Sign and send the start-of-year letters for many members at once: all or none."""
     on = on or today()
+    if on > today():
+        raise InvalidInput("Ngày ký giấy giới thiệu không thể ở tương lai.", field_errors={"on": ["Ngày ở tương lai."]})
     acting_for: dict[int, Acting] = {}
     letters = [_issue_one(member, acting_for, by, on) for member in members]
     if not letters:
@@ -746,12 +748,13 @@ def end_employment(member: Member, *, reason: str, by: Any, on: datetime.date | 
     """Retirement or leaving employment: the book is closed and the introduction ends."""
     on = on or today()
     member = _lock(member)
+    # the book's holder is always the committee of the member's cell (change_workplace moves both)
+    acting = _workplace_roles(by, member.workplace_committee, what="ghi nghỉ hưu / thôi công tác cho đảng viên này")
     if reason not in (EmploymentStatus.RETIRED, EmploymentStatus.LEFT):
         raise InvalidInput("Lý do phải là nghỉ hưu hoặc thôi công tác.", field_errors={"reason": ["Không hợp lệ."]})
     if member.employment != EmploymentStatus.EMPLOYED:
         raise TransitionError(f"{member} đã không còn công tác.")
     book = _open_book(member)
-    acting = _workplace_roles(by, book.holder, what="ghi nghỉ hưu / thôi công tác cho đảng viên này")
     label = EmploymentStatus(reason).label
     member.employment = reason
     member.save(update_fields=["employment"])
@@ -1554,6 +1557,7 @@ def merge_communes(
     """
     on = on or today()
     into = _lock(into)  # the caller's copy may predate another merge
+    acting = _board_of(by, into.province_code, what="sắp xếp, hợp nhất đảng ủy xã/phường")
     if into.kind != OrgKind.RESIDENCE_COMMITTEE or not into.is_active:
         raise InvalidInput("Đơn vị kế thừa phải là một đảng ủy xã/phường/đặc khu đang hoạt động.")
     olds = [Organisation.objects.select_for_update().get(pk=c.pk) for c in committees]
@@ -1568,7 +1572,6 @@ def merge_communes(
             raise InvalidInput(f"{old} thuộc tỉnh khác, không hợp nhất vào {into} được.")
         if old.valid_until is not None:
             raise TransitionError(f"{old} đã thôi hoạt động từ trước.")
-    acting = _board_of(by, into.province_code, what="sắp xếp, hợp nhất đảng ủy xã/phường")
     ended = on - datetime.timedelta(days=1)
     old_ids = [o.pk for o in olds]
     old_communes = {o.commune_id for o in olds if o.commune_id and o.commune_id != into.commune_id}

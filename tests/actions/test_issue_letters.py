@@ -194,3 +194,9 @@ def test_a_draft_is_not_signed_by_someone_without_the_right(cast):
     draft = actions.prepare_letter(cast.member, by=cast.finance_clerk)
     with refused(NotAllowed, "không có quyền", draft):
         actions.issue_letter(cast.member, by=cast.health_secretary)
+
+
+def test_it_refuses_a_signature_dated_in_the_future(cast):
+    with refused(InvalidInput, "không thể ở tương lai", cast.member, cast.book(cast.member)):
+        actions.issue_letter(cast.member, by=cast.finance_clerk, on=datetime.date.today() + datetime.timedelta(days=3))
+    assert not IntroductionLetter.objects.exists()
