@@ -5,8 +5,9 @@
 .PHONY: help setup run lint test test-sqlite test-pg check-deploy clean
 
 VENV := .venv
-PYTHON := $(VENV)/bin/python
-MANAGE := $(PYTHON) manage.py
+VENV_PYTHON := $(VENV)/bin/python
+MANAGE := $(VENV_PYTHON) manage.py
+# make setup PYTHON=/path/to/python3.13 picks the interpreter for a new .venv (scripts/setup.sh).
 # Extra pytest arguments, e.g. make test-sqlite ARGS="-k walkthrough -x"
 ARGS ?=
 PYTEST_WORKERS ?= 2
@@ -39,7 +40,7 @@ test-pg: setup ## the whole suite on a throwaway PostgreSQL cluster (scripts/wit
 
 check-deploy: setup ## manage.py check --deploy with production-like settings
 	DEBUG=false ALLOWED_HOSTS=example.org EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
-	SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	SECRET_KEY=$$($(VENV_PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(MANAGE) check --deploy
 
 clean: ## remove caches and collected static files (keeps .venv and db.sqlite3)
