@@ -61,14 +61,15 @@ def workplace_overview(committee: Organisation, today: datetime.date) -> Workpla
     active_letter = IntroductionLetter.objects.filter(book=OuterRef("pk"), status__in=LetterStatus.active())
     issued = IntroductionLetter.objects.filter(book=OuterRef("pk"), status=LetterStatus.ISSUED)
     received = IntroductionLetter.objects.filter(book=OuterRef("pk"), status=LetterStatus.RECEIVED)
+    # annotation names differ from the aggregate names: PostgreSQL refuses a clash
     books = Book.objects.filter(holder=committee).annotate(
-        has_letter=Exists(active_letter), waiting=Exists(issued), received=Exists(received)
+        has_letter=Exists(active_letter), is_waiting=Exists(issued), is_received=Exists(received)
     )
     open_books = Q(status=BookStatus.OPEN)
     row = books.aggregate(
         to_introduce=Count("pk", filter=open_books & Q(has_letter=False) & ~Q(member__exemption=Exemption.E2)),
-        waiting=Count("pk", filter=open_books & Q(waiting=True)),
-        active=Count("pk", filter=open_books & Q(received=True)),
+        waiting=Count("pk", filter=open_books & Q(is_waiting=True)),
+        active=Count("pk", filter=open_books & Q(is_received=True)),
         exempt=Count("pk", filter=open_books & ~Q(member__exemption="")),
         closed=Count("pk", filter=Q(status=BookStatus.CLOSED)),
         total=Count("pk", filter=open_books),
