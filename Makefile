@@ -24,9 +24,10 @@ run: setup ## migrate, load the demo province when empty, print the logins, serv
 	$(MANAGE) seed_demo --if-empty
 	$(MANAGE) runserver 127.0.0.1:8000
 
-lint: setup ## ruff check, ruff format --check, no missing migrations
+lint: setup ## ruff check, ruff format --check, mypy on the domain code, no missing migrations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(MANAGE) makemigrations --check --dry-run
 
 test: lint test-sqlite test-pg ## lint, then the whole suite on SQLite, then on a throwaway PostgreSQL
