@@ -369,3 +369,136 @@ def check_event(
         "book": book,
     }
     assert actual == expected, f"event {actual} != expected {expected}"
+
+
+# --------------------------------------------------------------------------- helpers for tests/comments
+
+VIETNAMESE_LETTERS = frozenset("àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+FRONT_PARTICIPANT = "Bà Lê Thị Ba, Trưởng ban công tác Mặt trận khóm"
+# The day of 2026 each step of a periodic comment is taken on (comment_at).
+COMMENT_DAYS = {
+    "requested": datetime.date(2026, 10, 2),
+    "drafted": datetime.date(2026, 10, 10),
+    "signed": datetime.date(2026, 10, 20),
+    "certified": datetime.date(2026, 10, 25),
+    "returned": datetime.date(2026, 11, 1),
+    "acknowledged": datetime.date(2026, 11, 5),
+}
+
+
+def is_vietnamese(text: str) -> bool:
+    """Whether a message is written in Vietnamese: it uses letters only Vietnamese has."""
+    return any(ch in VIETNAMESE_LETTERS for ch in text.lower())
+
+
+def workflow_state() -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table an action may write, as the database holds it now."""
+    from books import models as m
+
+    tables = (
+        Member,
+        Organisation,
+        m.Term,
+        m.Book,
+        m.IntroductionLetter,
+        m.LetterCounter,
+        m.ResidenceRegisterEntry,
+        m.CommentRequest,
+        m.ResidenceMeeting,
+        m.MeetingAttendance,
+        m.ViolationNotice,
+        m.AnnualRating,
+        m.Event,
+    )
+    return {model.__name__: list(model._default_manager.order_by("pk").values()) for model in tables}
+
+
+@contextlib.contextmanager
+def refused_without_trace(error: type[Exception]) -> Iterator[Any]:
+    """The block raises `error` (or a subclass) with a Vietnamese message and leaves every table
+    as it was: no row added, removed or changed, no Event written."""
+    import pytest
+
+    before = workflow_state()
+    with pytest.raises(error) as info:
+        yield info
+    assert is_vietnamese(str(info.value)), f"not a Vietnamese message: {info.value}"
+    assert workflow_state() == before, "a refused action changed the database"
+
+
+def full_comment(text: str = "Gương mẫu, tích cực tham gia phong trào của khóm.") -> dict[str, Any]:
+    """A complete comment under the default profile: every criterion, a summary, the Mặt trận participant."""
+    profile = actions.default_profile()
+    return {
+        "criteria": {c["key"]: text for c in profile.criteria},
+        "summary": profile.summary_levels[0]["key"],
+        "front_participant": FRONT_PARTICIPANT,
+    }
+
+
+def workplace_officer(cast: Cast, committee: Organisation) -> Any:
+    return {cast.finance.pk: cast.finance_clerk, cast.health.pk: cast.health_secretary}[committee.pk]
+
+
+def residence_officer(cast: Cast, committee: Organisation) -> Any:
+    return {cast.long_chau.pk: cast.lc_secretary, cast.phu_khuong.pk: cast.pk_secretary}[committee.pk]
+
+
+def lc_cell_2_secretary(cast: Cast) -> Any:
+    """The secretary of Chi bộ Khóm 2 (no chi ủy); made on first use, the cast has none."""
+    user = get_user_model().objects.filter(username="lc_k2_bithu").first()
+    if user is None:
+        user = make_user("lc_k2_bithu", "Bùi Văn Chín")
+        grant(user, cast.lc_cell_2, Role.CELL_SECRETARY)
+    return user
+
+
+def actor(cast: Cast, name: str) -> Any:
+    """A cast user by attribute name; 'lc_cell_2_secretary' is made on demand."""
+    return lc_cell_2_secretary(cast) if name == "lc_cell_2_secretary" else getattr(cast, name)
+
+
+def comment_at(cast: Cast, status: str, member: Member | None = None, *, cell: Organisation | None = None) -> Any:
+    """The 2026 periodic comment request of `member` (cast.member by default), walked through the
+    real actions up to `status` (requested … acknowledged, or cancelled), each step on its day in
+    COMMENT_DAYS. A member without a letter is first introduced into `cell` (Khóm 1) on 10/01."""
+    import time_machine
+
+    from books.models import CommentKind, CommentRequest, CommentStatus
+
+    member = member or cast.member
+    book = cast.book(member)
+    if book.active_letter() is None:
+        with time_machine.travel(datetime.date(2026, 1, 10)):
+            introduce(cast, member, cell=cell or cast.lc_cell_1)
+    with time_machine.travel(COMMENT_DAYS["requested"]):
+        actions.open_campaign(book.holder, year=2026, by=workplace_officer(cast, book.holder))
+    request = CommentRequest.objects.exclude(status=CommentStatus.CANCELLED).get(
+        book=book, year=2026, kind=CommentKind.PERIODIC
+    )
+    if status == CommentStatus.CANCELLED:
+        by = workplace_officer(cast, book.holder)
+        actions.set_exemption(member, exemption="E1b", reason="Công tác lưu động", by=by)
+        actions.clear_exemption(member, by=by)
+        return CommentRequest.objects.get(pk=request.pk)
+    cell = request.residence_cell
+    if cell == cast.lc_cell_1:
+        writer, on_behalf_of = cast.lc_cell_secretary, ""
+    elif cell == cast.pk_cell:
+        writer, on_behalf_of = cast.pk_cell_secretary, ""
+    else:
+        writer, on_behalf_of = residence_officer(cast, request.residence_committee), "Bí thư chi bộ (phiếu giấy)"
+    steps = [
+        ("drafted", lambda r: actions.write_comment(r, by=writer, on_behalf_of=on_behalf_of, **full_comment())),
+        ("signed", lambda r: actions.sign_comment(r, by=writer, on_behalf_of=on_behalf_of)),
+        ("certified", lambda r: actions.certify_comment(r, by=residence_officer(cast, r.residence_committee))),
+        ("returned", lambda r: actions.return_comment(r, by=residence_officer(cast, r.residence_committee))),
+        ("acknowledged", lambda r: actions.acknowledge_comment(r, by=workplace_officer(cast, r.requesting_committee))),
+    ]
+    for name, step in steps:
+        if request.status == status:
+            break
+        with time_machine.travel(COMMENT_DAYS[name]):
+            request = step(request)
+    assert request.status == status, (request.status, status)
+    return CommentRequest.objects.get(pk=request.pk)

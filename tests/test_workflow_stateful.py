@@ -1,0 +1,763 @@
+"""Random sequences of workflow actions over a small cast keep the 213 invariants.
+
+A hypothesis state machine issues and confirms letters, moves members, sets exemptions, ends
+employment, runs the October campaign and the whole comment chain, rates, raises and answers
+notices and records meetings — mostly by someone holding the role, otherwise by anybody in the
+cast. Before each call it works out whether the call must be refused (wrong actor, wrong state,
+bad input) or must succeed, and after each step it checks what must always hold:
+
+- a refused action raises a DomainError in Vietnamese and changes nothing (no Event either);
+- a successful action writes one Event (open_campaign: one per request it created; the bulk
+  issue_letters / confirm_letters: one per letter);
+- at most one active letter per book, at most one open register row per member, and an open
+  register row exactly for each received letter (and only while the member has an open book);
+- an E2 member is never on the residence side; a closed book or an E1 member has nothing waiting
+  at the residence;
+- no comment request is ever lost; at most one non-cancelled periodic request per book and year;
+  statuses only move along COMMENT_TRANSITIONS (letters along LETTER_TRANSITIONS).
+
+Each example runs in its own savepoint, rolled back at teardown, on a clock frozen at one of a few
+days of autumn 2026 that only moves forward; crossing October 1 runs the campaign cron.
+"""
+
+import datetime
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from books import actions
+from books.errors import DomainError
+from books.models import (
+    COMMENT_TRANSITIONS,
+    LETTER_TRANSITIONS,
+    AnnualRating,
+    Book,
+    BookStatus,
+    CommentKind,
+    CommentRequest,
+    CommentStatus,
+    Event,
+    IntroductionLetter,
+    LetterStatus,
+    NoticeStatus,
+    ResidenceRegisterEntry,
+    ViolationNotice,
+)
+from members.models import EmploymentStatus, Exemption, Member
+from tests.cast import LONG_CHAU, PHU_KHUONG, Cast, commune, full_comment, is_vietnamese, workflow_state
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# The clock of an example: it starts before or just after the campaign opens and only moves forward.
+DAYS = [
+    datetime.date(2026, 9, 25),
+    datetime.date(2026, 10, 5),
+    datetime.date(2026, 10, 28),
+    datetime.date(2026, 11, 20),
+    datetime.date(2026, 12, 10),
+]
+CAMPAIGN_OPENS = datetime.date(2026, 10, 1)
+USERS = (
+    "finance_secretary",
+    "finance_clerk",
+    "health_secretary",
+    "finance_cell_secretary",
+    "lc_secretary",
+    "lc_clerk",
+    "lc_cell_secretary",
+    "pk_secretary",
+    "pk_cell_secretary",
+    "board_officer",
+    "member_user",
+    "outsider",
+)
+# How often each action is drawn. One rule draws them (rather than one rule each) so that
+# Hypothesis's swarm testing, which switches whole rules off in an example, cannot cut the
+# comment chain in the middle; the chain gets the most weight because it needs the most steps.
+ACTIONS = {
+    "issue_letters": 2,
+    "confirm_letters": 2,
+    "change_residence": 1,
+    "change_workplace": 1,
+    "set_exemption": 1,
+    "end_employment": 1,
+    "register_member": 1,
+    "open_campaign": 1,
+    "request_comment_on_demand": 1,
+    "comment_step": 8,
+    "record_rating": 1,
+    "raise_notice": 1,
+    "answer_notice": 1,
+    "record_meeting": 1,
+    "time_passes": 1,
+}
+WEIGHTED = [name for name, weight in ACTIONS.items() for _ in range(weight)]
+# The comment steps that fit a request's status.
+NEXT_STEPS = {
+    CommentStatus.REQUESTED: ["write", "sign"],
+    CommentStatus.DRAFTED: ["write", "sign"],
+    CommentStatus.SIGNED: ["certify", "send_back"],
+    CommentStatus.CERTIFIED: ["return"],
+    CommentStatus.RETURNED: ["acknowledge"],
+    CommentStatus.ACKNOWLEDGED: [],
+    CommentStatus.CANCELLED: [],
+}
+COMMENT_STEPS = ["write", "sign", "send_back", "certify", "return", "acknowledge"]
+NOTICE = "Không chấp hành quy định giữ gìn vệ sinh môi trường của khóm."
+ANSWER = "Chi bộ đã kiểm điểm, đồng chí nhận khuyết điểm và cam kết khắc phục."
+
+
+def at(day):
+    return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=VN)
+
+
+class Workflow(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        # one savepoint per example, rolled back in teardown: every example starts from the same DB
+        self.savepoint = transaction.atomic()
+        self.savepoint.__enter__()
+        self.day = 0
+        self.clock = time_machine.travel(at(DAYS[0]), tick=False)
+        self.clock.start()
+        self.cast = cast = Cast.create()
+        self.member_ids = [
+            cast.member.pk,
+            cast.member_factory(full_name="Lê Văn Phú", commune_code=PHU_KHUONG).pk,
+            cast.member_factory(full_name="Lâm Thị Y", cell=cast.health_cell).pk,
+            cast.member_factory(full_name="Phạm Văn Khương", cell=cast.health_cell, commune_code=PHU_KHUONG).pk,
+        ]
+        # who holds a role in which organisation (each organisation of the cast has one kind of role)
+        self.holders = {
+            cast.finance.pk: {"finance_secretary", "finance_clerk"},
+            cast.health.pk: {"health_secretary"},
+            cast.finance_cell.pk: {"finance_cell_secretary"},
+            cast.long_chau.pk: {"lc_secretary", "lc_clerk"},
+            cast.lc_cell_1.pk: {"lc_cell_secretary"},
+            cast.phu_khuong.pk: {"pk_secretary"},
+            cast.pk_cell.pk: {"pk_cell_secretary"},
+        }
+        self.seen_letters: dict[int, str] = {}
+        self.seen_comments: dict[int, str] = {}
+        self.employed = len(self.member_ids)
+        self.outcomes: Counter[str] = Counter()
+
+    def teardown(self):
+        self.clock.stop()
+        transaction.set_rollback(True)
+        self.savepoint.__exit__(None, None, None)
+
+    @initialize(data=st.data(), start=st.sampled_from([0, 1]))
+    def introduce_some_members(self, data, start):
+        """Start in late September or early October, some members introduced, some only sent a letter."""
+        cells = [self.cast.lc_cell_1, self.cast.lc_cell_2, self.cast.pk_cell]
+        for member in Member.objects.filter(pk__in=self.member_ids).order_by("pk"):
+            home = [c for c in cells if c.commune_id == member.residence_commune_id]
+            step = data.draw(st.sampled_from(["none", "issued", *home]), label=f"introduce {member}")
+            if step == "none":
+                continue
+            by = self.user(min(self.holders[self.open_book(member).holder_id]))
+            letter = self.attempt("issue_letters", lambda m=member, b=by: actions.issue_letter(m, by=b), succeed=True)
+            if step != "issued":
+                receiver = self.user(min(self.holders[step.parent_id]))
+                self.attempt(
+                    "confirm_letters",
+                    lambda lt=letter, c=step, r=receiver: actions.confirm_letter(lt, cell=c, by=r),
+                    succeed=True,
+                )
+        if start:
+            self.move_clock(start)  # after the introductions, so that the cron finds them
+
+    @rule(data=st.data())
+    def act(self, data):
+        getattr(self, data.draw(st.sampled_from(WEIGHTED), label="action"))(data)
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def today(self):
+        return DAYS[self.day]
+
+    def move_clock(self, day):
+        before, self.day = self.today, day
+        self.clock.stop()
+        self.clock = time_machine.travel(at(self.today), tick=False)
+        self.clock.start()
+        if before < CAMPAIGN_OPENS <= self.today:
+            # what the daily cron job does from October 1
+            for committee in (self.cast.finance, self.cast.health):
+                self.attempt(
+                    "open_campaign",
+                    lambda c=committee: actions.open_campaign(c, by=None),
+                    succeed=True,
+                    events=lambda result: len(result.created),
+                )
+
+    def allowed(self, *orgs):
+        """The cast users holding a role in any of `orgs`."""
+        names = set()
+        for org in orgs:
+            if org is not None:
+                names |= self.holders.get(org.pk, set())
+        return names
+
+    def pick_actor(self, data, allowed):
+        """Mostly someone with the role (when there is one), otherwise anybody."""
+        if allowed and data.draw(st.integers(0, 3), label="right actor") > 0:
+            return data.draw(st.sampled_from(sorted(allowed)), label="actor")
+        return data.draw(st.sampled_from(USERS), label="actor")
+
+    def user(self, name):
+        return None if name is None else getattr(self.cast, name)
+
+    def pick_member(self, data):
+        return Member.objects.get(pk=data.draw(st.sampled_from(self.member_ids), label="member"))
+
+    def open_book(self, member):
+        return member.books.filter(status=BookStatus.OPEN).select_related("holder").first()
+
+    def attempt(self, label, call, *, refuse="", succeed=False, events=lambda result: 1):
+        """Run an action that must be refused (`refuse` says why) or must succeed.
+
+        Refused: a Vietnamese DomainError and nothing changed. Done: exactly `events(result)` new
+        Events.
+        """
+        before = workflow_state() if not succeed else None  # only a refusal is compared with it
+        events_before = Event.objects.count()
+        try:
+            result = call()
+        except DomainError as exc:
+            assert not succeed, f"{label}: refused although allowed: {exc}"
+            assert is_vietnamese(str(exc)), f"{label}: message not in Vietnamese: {exc}"
+            assert workflow_state() == before, f"{label}: refused ({exc}) but the database changed"
+            self.outcomes[f"{label} refused"] += 1
+            return None
+        assert not refuse, f"{label}: done although it must be refused ({refuse})"
+        written = Event.objects.count() - events_before
+        assert written == events(result), f"{label}: {written} events written, {events(result)} expected"
+        self.outcomes[f"{label} done"] += 1
+        return result
+
+    # ------------------------------------------------------------------ members and letters
+
+    def time_passes(self, data):
+        if self.day < len(DAYS) - 1:
+            self.move_clock(self.day + 1)
+
+    def register_member(self, data):
+        if len(self.member_ids) >= 6:
+            return
+        cell = data.draw(st.sampled_from([self.cast.finance_cell, self.cast.health_cell]), label="workplace")
+        home = data.draw(st.sampled_from([LONG_CHAU, PHU_KHUONG]), label="home")
+        member = self.attempt(
+            "register_member", lambda: self.cast.member_factory(cell=cell, commune_code=home), succeed=True
+        )
+        self.member_ids.append(member.pk)
+
+    def issue_letters(self, data):
+        chosen = data.draw(
+            st.lists(st.sampled_from(self.member_ids), min_size=1, max_size=3, unique=True), label="members"
+        )
+        members = [Member.objects.get(pk=pk) for pk in chosen]
+        allowed = set(USERS)
+        why = ""
+        for member in members:
+            book = self.open_book(member)
+            if book is None:
+                why = "a member has no open book"
+                continue
+            allowed &= self.allowed(book.holder)
+            active = book.active_letter()
+            if member.exemption == Exemption.E2:
+                why = "an E2 member is never introduced"
+            elif active is not None and active.status != LetterStatus.DRAFT:
+                why = "a member already has a letter in force"
+        by = self.pick_actor(data, allowed)
+        if by not in allowed:
+            why = why or f"{by} may not sign for every member's committee"
+        self.attempt(
+            "issue_letters",
+            lambda: actions.issue_letters(members, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+            events=len,
+        )
+
+    def confirm_letters(self, data):
+        letters = list(IntroductionLetter.objects.order_by("pk"))
+        if not letters:
+            return
+        issued = [letter for letter in letters if letter.status == LetterStatus.ISSUED]
+        pool = issued if issued and data.draw(st.integers(0, 3), label="issued ones") > 0 else letters
+        chosen = data.draw(
+            st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique_by=lambda x: x.pk), label="letters"
+        )
+        cells = [self.cast.lc_cell_1, self.cast.lc_cell_2, self.cast.pk_cell]
+        pairs = []
+        allowed = set(USERS)
+        why = ""
+        for letter in chosen:
+            right = [c for c in cells if c.parent_id == letter.residence_committee_id]
+            cell = data.draw(st.sampled_from(right if data.draw(st.integers(0, 3)) > 0 else cells), label="cell")
+            pairs.append((letter, cell))
+            allowed &= self.allowed(letter.residence_committee)
+            if letter.status != LetterStatus.ISSUED:
+                why = "only an issued letter is received"
+            elif cell.parent_id != letter.residence_committee_id:
+                why = "the cell belongs to another committee"
+        by = self.pick_actor(data, allowed)
+        if by not in allowed:
+            why = why or f"{by} does not receive letters for that committee"
+        self.attempt(
+            "confirm_letters",
+            lambda: actions.confirm_letters(pairs, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+            events=len,
+        )
+
+    def change_residence(self, data):
+        member = self.pick_member(data)
+        unit = commune(data.draw(st.sampled_from([LONG_CHAU, PHU_KHUONG]), label="commune"))
+        line = data.draw(st.sampled_from(["Số 1, Khóm 1", "Số 2, Khóm 2"]), label="line")
+        book = self.open_book(member)
+        allowed = self.allowed(book.holder) if book else set()
+        by = self.pick_actor(data, allowed)
+        if book is None:
+            why = "the book is closed"
+        elif by not in allowed:
+            why = f"{by} does not hold the book"
+        elif unit.pk == member.residence_commune_id and line == member.residence_line:
+            why = "the same address"
+        else:
+            why = ""
+        self.attempt(
+            "change_residence",
+            lambda: actions.change_residence(member, commune=unit, line=line, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    def change_workplace(self, data):
+        member = self.pick_member(data)
+        cell = data.draw(st.sampled_from([self.cast.finance_cell, self.cast.health_cell]), label="cell")
+        book = self.open_book(member)
+        allowed = self.allowed(book.holder, cell.workplace_committee) if book else set()
+        by = self.pick_actor(data, allowed)
+        if book is None:
+            why = "the book is closed"
+        elif cell.pk == member.workplace_cell_id:
+            why = "already in that cell"
+        elif by not in allowed:
+            why = f"{by} is on neither side of the move"
+        else:
+            why = ""
+        self.attempt(
+            "change_workplace",
+            lambda: actions.change_workplace(member, cell=cell, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    def set_exemption(self, data):
+        member = self.pick_member(data)
+        exemption = data.draw(st.sampled_from(["", "E1a", "E2"]), label="exemption")
+        book = self.open_book(member)
+        allowed = self.allowed(book.holder) if book else set()
+        by = self.pick_actor(data, allowed)
+        if book is None:
+            why = "the book is closed"
+        elif by not in allowed:
+            why = f"{by} does not hold the book"
+        elif exemption == member.exemption:
+            why = "no change"
+        else:
+            why = ""
+        reason = "Theo quyết định của cấp ủy" if exemption else ""
+        self.attempt(
+            "set_exemption",
+            lambda: actions.set_exemption(member, exemption=exemption, reason=reason, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    def end_employment(self, data):
+        if self.employed <= 3:  # keep enough members to work with
+            return
+        member = self.pick_member(data)
+        reason = data.draw(st.sampled_from([EmploymentStatus.RETIRED, EmploymentStatus.LEFT]), label="reason")
+        book = self.open_book(member)
+        allowed = self.allowed(book.holder) if book else set()
+        by = self.pick_actor(data, allowed)
+        if member.employment != EmploymentStatus.EMPLOYED or book is None:
+            why = "no longer employed"
+        elif by not in allowed:
+            why = f"{by} does not hold the book"
+        else:
+            why = ""
+        self.attempt(
+            "end_employment",
+            lambda: actions.end_employment(member, reason=reason, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    # ------------------------------------------------------------------ comments
+
+    def open_campaign(self, data):
+        committee = data.draw(st.sampled_from([self.cast.finance, self.cast.health]), label="committee")
+        allowed = self.allowed(committee)
+        by = None if data.draw(st.integers(0, 5), label="cron") == 0 else self.pick_actor(data, allowed)
+        candidates = actions.campaign_candidates(committee, 2026)
+        if by is not None and by not in allowed:
+            why = f"{by} is not on the committee"
+        elif self.today < CAMPAIGN_OPENS and candidates.exists():
+            why = "before October 1"
+        else:
+            why = ""
+        result = self.attempt(
+            "open_campaign",
+            lambda: actions.open_campaign(committee, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+            events=lambda result: len(result.created),
+        )
+        if result is not None:
+            # afterwards every introduced, non-exempt member of the committee has the year's request
+            for book in candidates:
+                introduced = book.letters.filter(status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]).exists()
+                if introduced and not book.member.exemption:
+                    live = book.comments.filter(year=2026, kind=CommentKind.PERIODIC)
+                    assert live.exclude(status=CommentStatus.CANCELLED).count() == 1, f"missed {book.member}"
+
+    def request_comment_on_demand(self, data):
+        member = self.pick_member(data)
+        reason = data.draw(st.sampled_from(["cadre", "reward", "discipline", "periodic"]), label="reason")
+        book = self.open_book(member) or member.books.order_by("-pk").first()
+        allowed = self.allowed(book.holder)
+        by = self.pick_actor(data, allowed)
+        introduced = book.letters.filter(status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]).exists()
+        if by not in allowed:
+            why = f"{by} does not hold the book"
+        elif book.status != BookStatus.OPEN:
+            why = "the book is closed"
+        elif not member.is_e1:
+            why = "only for E1 members"
+        elif reason == "periodic":
+            why = "not a reason of the profile"
+        elif not introduced:
+            why = "never introduced"
+        else:
+            why = ""
+        self.attempt(
+            "request_comment_on_demand",
+            lambda: actions.request_comment_on_demand(book, reason=reason, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    def comment_step(self, data):
+        """Move a comment request one step: mostly an open one, mostly the step its status calls for."""
+        requests = list(
+            CommentRequest.objects.select_related(
+                "book__member", "book__profile", "residence_cell", "residence_committee", "requesting_committee"
+            ).order_by("pk")
+        )
+        if not requests:
+            return
+        moving = [r for r in requests if NEXT_STEPS[r.status]]
+        if moving and data.draw(st.integers(0, 3), label="an open request") > 0:
+            requests = moving
+        request = data.draw(st.sampled_from(requests), label="request")
+        fitting = NEXT_STEPS[request.status]
+        if fitting and data.draw(st.integers(0, 3), label="a fitting step") > 0:
+            step = data.draw(st.sampled_from(fitting), label="step")
+        else:
+            step = data.draw(st.sampled_from(COMMENT_STEPS), label="step")
+        getattr(self, f"comment_{step}")(data, request)
+
+    def comment_write(self, data, request):
+        allowed = self.allowed(request.residence_cell, request.residence_committee)
+        by = self.pick_actor(data, allowed)
+        content = data.draw(st.sampled_from(["full", "one criterion", "unknown criterion", "unknown summary"]))
+        first = request.book.profile.criteria[0]["key"]
+        fields = {
+            "full": full_comment(),
+            "one criterion": {"criteria": {first: "Gương mẫu."}},
+            "unknown criterion": {"criteria": {"dao_duc": "Tốt."}},
+            "unknown summary": {"summary": "xuat_sac"},
+        }[content]
+        if by not in allowed:
+            why = f"{by} is not the cell or its committee"
+        elif request.status not in (CommentStatus.REQUESTED, CommentStatus.DRAFTED):
+            why = f"cannot write on a {request.status} comment"
+        elif request.book.member.exemption == Exemption.E2:
+            why = "E2 member"
+        elif content.startswith("unknown"):
+            why = "not in the profile"
+        else:
+            why = ""
+        self.attempt(
+            "write_comment",
+            lambda: actions.write_comment(request, by=self.user(by), **fields),
+            refuse=why,
+            succeed=not why,
+        )
+
+    def comment_sign(self, data, request):
+        allowed = self.allowed(request.residence_cell, request.residence_committee)
+        by = self.pick_actor(data, allowed)
+        content = data.draw(st.sampled_from(["full", "nothing", "no Mặt trận"]), label="content")
+        fields = {"full": full_comment(), "nothing": {}, "no Mặt trận": {**full_comment(), "front_participant": ""}}
+        fields = fields[content]
+        keys = [c["key"] for c in request.book.profile.criteria]
+        complete = content == "full" or (
+            content == "nothing"
+            and all((request.criteria or {}).get(k, "").strip() for k in keys)
+            and bool(request.summary)
+            and bool(request.front_participant)
+        )
+        if by not in allowed:
+            why = f"{by} is not the cell or its committee"
+        elif request.status not in (CommentStatus.REQUESTED, CommentStatus.DRAFTED):
+            why = f"cannot sign a {request.status} comment"
+        elif request.book.member.exemption == Exemption.E2:
+            why = "E2 member"
+        elif not complete:
+            why = "the comment is incomplete"
+        else:
+            why = ""
+        signed = self.attempt(
+            "sign_comment",
+            lambda: actions.sign_comment(request, by=self.user(by), **fields),
+            refuse=why,
+            succeed=not why,
+        )
+        if signed is not None:
+            cell = signed.residence_cell
+            title = "T/M CHI ỦY, BÍ THƯ" if cell is not None and cell.has_executive else "BÍ THƯ CHI BỘ"
+            assert signed.signer_title == title
+
+    def committee_step(self, label, data, request, status, action, committee, **kwargs):
+        allowed = self.allowed(committee)
+        by = self.pick_actor(data, allowed)
+        if by not in allowed:
+            why = f"{by} is not on {committee}"
+        elif request.status != status:
+            why = f"a {request.status} comment"
+        else:
+            why = ""
+        self.attempt(label, lambda: action(request, by=self.user(by), **kwargs), refuse=why, succeed=not why)
+
+    def comment_send_back(self, data, request):
+        self.committee_step(
+            "send_back_comment",
+            data,
+            request,
+            CommentStatus.SIGNED,
+            actions.send_back_comment,
+            request.residence_committee,
+            reason="Ghi rõ ý kiến của nhân dân.",
+        )
+
+    def comment_certify(self, data, request):
+        self.committee_step(
+            "certify_comment", data, request, CommentStatus.SIGNED, actions.certify_comment, request.residence_committee
+        )
+
+    def comment_return(self, data, request):
+        self.committee_step(
+            "return_comment",
+            data,
+            request,
+            CommentStatus.CERTIFIED,
+            actions.return_comment,
+            request.residence_committee,
+        )
+
+    def comment_acknowledge(self, data, request):
+        self.committee_step(
+            "acknowledge_comment",
+            data,
+            request,
+            CommentStatus.RETURNED,
+            actions.acknowledge_comment,
+            request.requesting_committee,
+        )
+
+    # ------------------------------------------------------------------ rating, notices, meetings
+
+    def record_rating(self, data):
+        member = self.pick_member(data)
+        level = data.draw(st.sampled_from(["good", "excellent", "bogus"]), label="level")
+        year = data.draw(st.sampled_from([2026, 2027]), label="year")
+        book = self.open_book(member) or member.books.order_by("-pk").first()
+        allowed = self.allowed(book.holder, member.workplace_cell)
+        by = self.pick_actor(data, allowed)
+        if by not in allowed:
+            why = f"{by} neither holds the book nor leads the member's cell"
+        elif level == "bogus":
+            why = "not one of the four levels"
+        elif year > self.today.year:
+            why = "a future year"
+        elif AnnualRating.objects.filter(book=book, year=year).exists():
+            why = "already rated"
+        else:
+            why = ""
+        expected = actions.comment_for_rating(book, year)
+        rating = self.attempt(
+            "record_rating",
+            lambda: actions.record_rating(book, year=year, level=level, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+        if rating is not None:
+            assert rating.comment == expected
+            assert rating.without_comment == (expected is None)
+
+    def raise_notice(self, data):
+        member = self.pick_member(data)
+        description = data.draw(st.sampled_from([NOTICE, "Vi phạm."]), label="description")
+        entry = ResidenceRegisterEntry.objects.filter(member=member, left_on__isnull=True).first()
+        allowed = self.allowed(entry.residence_committee) if entry else set()
+        by = self.pick_actor(data, allowed)
+        if entry is None or member.exemption == Exemption.E2:
+            why = "not registered at a residence"
+        elif by not in allowed:
+            why = f"{by} is not the committee where the member is registered"
+        elif description != NOTICE:
+            why = "too short"
+        else:
+            why = ""
+        self.attempt(
+            "raise_notice",
+            lambda: actions.raise_notice(member, description=description, observed_on=self.today, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    def answer_notice(self, data):
+        notices = list(ViolationNotice.objects.order_by("pk"))
+        if not notices:
+            return
+        notice = data.draw(st.sampled_from(notices), label="notice")
+        allowed = self.allowed(notice.workplace_committee)
+        by = self.pick_actor(data, allowed)
+        if by not in allowed:
+            why = f"{by} is not the workplace committee"
+        elif notice.status != NoticeStatus.RAISED:
+            why = "already answered"
+        else:
+            why = ""
+        self.attempt(
+            "answer_notice",
+            lambda: actions.answer_notice(notice, answer=ANSWER, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    def record_meeting(self, data):
+        cell = data.draw(st.sampled_from([self.cast.lc_cell_1, self.cast.lc_cell_2, self.cast.pk_cell]), label="cell")
+        held_on = self.today - datetime.timedelta(days=data.draw(st.sampled_from([0, 10, 40, -1]), label="days ago"))
+        registered = set(
+            ResidenceRegisterEntry.objects.filter(cell=cell, entered_on__lte=held_on)
+            .exclude(left_on__lt=held_on)
+            .exclude(member__exemption=Exemption.E2)
+            .values_list("member_id", flat=True)
+        )
+        pool = (
+            sorted(registered) if registered and data.draw(st.integers(0, 3), label="its members") else self.member_ids
+        )
+        attendance = data.draw(
+            st.dictionaries(st.sampled_from(pool), st.booleans(), min_size=1, max_size=3), label="attendance"
+        )
+        allowed = self.allowed(cell, cell.parent)
+        by = self.pick_actor(data, allowed)
+        if by not in allowed:
+            why = f"{by} is neither the cell nor its committee"
+        elif held_on > self.today:
+            why = "a future date"
+        elif set(attendance) - registered:
+            why = "a member not in the cell's register that day"
+        else:
+            why = ""
+        self.attempt(
+            "record_meeting",
+            lambda: actions.record_meeting(cell, held_on=held_on, attendance=attendance, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    # ------------------------------------------------------------------ invariants
+
+    @invariant()
+    def letters_and_register_agree(self):
+        letters = list(IntroductionLetter.objects.values_list("pk", "book_id", "status"))
+        active = Counter(book for _, book, status in letters if status in LetterStatus.active())
+        assert max(active.values(), default=0) <= 1, "two letters in force in one book"
+        for pk, _, status in letters:
+            old = self.seen_letters.get(pk, status)
+            assert status == old or status in LETTER_TRANSITIONS[old], f"letter {pk}: {old} -> {status}"
+            self.seen_letters[pk] = status
+        rows = ResidenceRegisterEntry.objects.filter(left_on__isnull=True)
+        open_rows = list(rows.values_list("member", "letter"))
+        assert max(Counter(m for m, _ in open_rows).values(), default=0) <= 1, "two open register rows"
+        received = {pk for pk, _, status in letters if status == LetterStatus.RECEIVED}
+        assert {letter for _, letter in open_rows} == received, "open register rows != received letters"
+        assert not rows.exclude(member__books__status=BookStatus.OPEN).exists(), "registered without an open book"
+
+    @invariant()
+    def e2_members_are_never_on_the_residence_side(self):
+        self.employed = Member.objects.filter(employment=EmploymentStatus.EMPLOYED).count()
+        e2 = list(Member.objects.filter(exemption=Exemption.E2).values_list("pk", flat=True))
+        assert not IntroductionLetter.objects.filter(book__member__in=e2, status__in=LetterStatus.active()).exists()
+        assert not ResidenceRegisterEntry.objects.filter(member__in=e2, left_on__isnull=True).exists()
+        assert not CommentRequest.objects.filter(book__member__in=e2, status__in=CommentStatus.open()).exists()
+        assert not Member.objects.residence_visible().filter(pk__in=e2).exists()
+
+    @invariant()
+    def closed_books_and_e1_members_have_nothing_waiting(self):
+        closed = Book.objects.filter(status=BookStatus.CLOSED)
+        assert not IntroductionLetter.objects.filter(book__in=closed, status__in=LetterStatus.active()).exists()
+        assert not CommentRequest.objects.filter(book__in=closed, status__in=CommentStatus.open()).exists()
+        assert not CommentRequest.objects.filter(
+            book__member__exemption__in=sorted(Exemption.e1()),
+            kind=CommentKind.PERIODIC,
+            status__in=[CommentStatus.REQUESTED, CommentStatus.DRAFTED],
+        ).exists(), "an E1 member still waits for a periodic comment"
+
+    @invariant()
+    def no_comment_is_lost_duplicated_or_moved_backwards(self):
+        comments = list(CommentRequest.objects.values_list("pk", "book_id", "year", "kind", "status"))
+        now = {pk: status for pk, *_, status in comments}
+        assert set(self.seen_comments) <= set(now), "a comment request disappeared"
+        for pk, status in now.items():
+            old = self.seen_comments.get(pk, status)
+            assert status == old or status in COMMENT_TRANSITIONS[old], f"comment {pk}: {old} -> {status}"
+        self.seen_comments = now
+        live = Counter(
+            (book, year)
+            for _, book, year, kind, status in comments
+            if kind == CommentKind.PERIODIC and status != CommentStatus.CANCELLED
+        )
+        assert max(live.values(), default=0) <= 1, "two periodic requests for one book and year"
+
+
+def test_random_workflows_keep_the_invariants(db):
+    run_state_machine_as_test(
+        Workflow,
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=40,
+            deadline=None,  # a step is a few database transactions; its time says nothing
+            derandomize=True,  # the same examples on every run, here and in CI
+            database=None,  # nothing written to .hypothesis/
+            # drawing a step reads the database (the objects to pick from), which the health check
+            # counts as slow data generation; the time goes to the actions, not to generation
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
