@@ -2,7 +2,9 @@
 
 One function per verb. Each runs in one transaction, checks that the actor holds a role that
 allows it in the right organisation, checks the allowed transition, and writes exactly one
-`Event` per object it changes (a bulk call is the single action repeated, all or nothing).
+`Event` for the object it acts on; what follows from it in the same transaction (a request
+cancelled, a register row closed) is listed in that event's data. A bulk call is the single
+action repeated, all or nothing; `open_campaign` writes one event per request it creates.
 A refused action raises a `DomainError` with a Vietnamese message and changes nothing.
 
 `by=None` means the system itself (a cron job); only the actions that say so accept it.
@@ -125,6 +127,11 @@ def _board_of(by: Any | None, province_code: int | None, *, what: str, allow_sys
         ):
             return Acting(by, assignment.role, org)
     raise NotAllowed(f"Chỉ Ban Tổ chức Tỉnh ủy mới được {what}.")
+
+
+def _not_in_future(on: datetime.date, what: str) -> None:
+    if on > today():
+        raise InvalidInput(f"{what} không thể ở tương lai.", field_errors={"on": ["Ngày ở tương lai."]})
 
 
 def _check_transition(table: Mapping[str, set[str]], current: str, target: str, message: str) -> None:
@@ -599,7 +606,11 @@ def withdraw_letter(
 def reassign_cell(
     member: Member, *, cell: Organisation, by: Any, on: datetime.date | None = None
 ) -> ResidenceRegisterEntry:
-    """Move a received member to another residence cell of the same committee."""
+    """Move a received member to another residence cell of the same committee.
+
+    The register keeps the history: the row in the old cell closes the day before `on` and a
+    new row opens in the new cell, so past meetings stay with the cell the member was in.
+    """
     on = on or today()
     entry = (
         ResidenceRegisterEntry.objects.select_for_update()
@@ -613,9 +624,17 @@ def reassign_cell(
     _residence_cell_of(entry.residence_committee, cell)
     if cell.pk == entry.cell_id:
         raise TransitionError("Đảng viên đã sinh hoạt ở chi bộ này.")
+    _not_in_future(on, "Ngày chuyển chi bộ")
+    if on < entry.entered_on:
+        raise InvalidInput("Ngày chuyển chi bộ không thể trước ngày tiếp nhận.", field_errors={"on": ["Quá sớm."]})
     old_cell = entry.cell_id
-    entry.cell = cell
-    entry.save(update_fields=["cell"])
+    entry.left_on = max(entry.entered_on, on - datetime.timedelta(days=1))
+    entry.left_reason = LeaveReason.REASSIGNED
+    entry.left_note = f"Chuyển về {cell}"[:300]
+    entry.save(update_fields=["left_on", "left_reason", "left_note"])
+    entry = ResidenceRegisterEntry.objects.create(
+        residence_committee=entry.residence_committee, member=member, letter=entry.letter, cell=cell, entered_on=on
+    )
     IntroductionLetter.objects.filter(pk=entry.letter_id).update(assigned_cell=cell)
     CommentRequest.objects.filter(
         letter__book__member=member, status__in=[CommentStatus.REQUESTED, CommentStatus.DRAFTED]
@@ -902,14 +921,14 @@ def open_campaign(
     Organisation.objects.select_for_update().filter(pk=committee.pk).first()
     result = CampaignResult()
     books = list(campaign_candidates(committee, year))
-    if not books:
-        return result
     profile_ids = {b.profile_id for b in books}
-    profiles = {p.pk: p for p in RegulationProfile.objects.filter(pk__in=profile_ids)}
+    profiles = {p.pk: p for p in RegulationProfile.objects.filter(pk__in=profile_ids)} or {0: default_profile()}
     for profile in profiles.values():
         starts = profile.deadline("comment_requests_from", year)
         if on < starts:
             raise TransitionError(f"Chưa đến thời gian xin ý kiến nhận xét năm {year} (từ ngày {starts:%d/%m/%Y}).")
+    if not books:
+        return result
     existing = set(
         CommentRequest.objects.filter(book__in=books, year=year, kind=CommentKind.PERIODIC)
         .exclude(status=CommentStatus.CANCELLED)
@@ -1015,7 +1034,7 @@ def request_comment_on_demand(
         requested_on=on,
         requested_by=by,
         due_on=on + datetime.timedelta(days=days),
-        return_due_on=on + datetime.timedelta(days=days + 7),
+        return_due_on=on + datetime.timedelta(days=days + int(book.profile.rules.get("on_demand_return_days", 7))),
     )
     _event(
         "comment_requested_on_demand",
@@ -1116,6 +1135,14 @@ def sign_comment(
     _check_residence_visible(request)
     before = request.status
     _check_transition(COMMENT_TRANSITIONS, before, CommentStatus.SIGNED, "Phiếu này không ở trạng thái chờ ký.")
+    _not_in_future(on, "Ngày ký nhận xét")
+    if request.residence_cell is None:
+        raise TransitionError("Đảng viên chưa được phân công về chi bộ nơi cư trú: chưa có chi bộ để ký nhận xét.")
+    if acting.role in COMMITTEE_ROLES and not nfc(on_behalf_of):
+        raise InvalidInput(
+            "Nhập phiếu giấy thay chi bộ: hãy ghi tên bí thư đã ký trên phiếu.",
+            field_errors={"on_behalf_of": ["Bắt buộc khi cấp ủy nhập thay."]},
+        )
     if content:
         _apply_comment(request, content)
     errors: dict[str, list[str]] = {}
@@ -1133,11 +1160,9 @@ def sign_comment(
     request.status = CommentStatus.SIGNED
     request.signed_on = on
     request.signed_by = by
-    request.signer_name = acting.name
+    # a paper form entered by the committee prints the name of the secretary who signed the paper
+    request.signer_name = nfc(on_behalf_of) if acting.role in COMMITTEE_ROLES else acting.name
     request.signer_title = "T/M CHI ỦY, BÍ THƯ" if cell is not None and cell.has_executive else "BÍ THƯ CHI BỘ"
-    if acting.role in COMMITTEE_ROLES:
-        request.signer_title = "T/M CHI ỦY, BÍ THƯ" if cell is not None and cell.has_executive else "BÍ THƯ CHI BỘ"
-        request.signer_name = nfc(on_behalf_of) or acting.name
     request.entered_on_behalf_of = nfc(on_behalf_of)
     request.save()
     _event(
@@ -1166,6 +1191,8 @@ def send_back_comment(request: CommentRequest, *, reason: str, by: Any) -> Comme
     request.status = CommentStatus.DRAFTED
     request.signed_on = None
     request.signed_by = None
+    request.signer_name = ""
+    request.signer_title = ""
     request.save()
     _event(
         "comment_sent_back",
@@ -1186,6 +1213,7 @@ def certify_comment(request: CommentRequest, *, by: Any, on: datetime.date | Non
     on = on or today()
     request = _lock(request)
     acting = _residence_roles(by, request.residence_committee, what="xác nhận nhận xét này")
+    _not_in_future(on, "Ngày xác nhận")
     _check_transition(
         COMMENT_TRANSITIONS, request.status, CommentStatus.CERTIFIED, "Chỉ xác nhận được nhận xét chi bộ đã ký."
     )
@@ -1214,6 +1242,7 @@ def return_comment(request: CommentRequest, *, by: Any, on: datetime.date | None
     on = on or today()
     request = _lock(request)
     acting = _residence_roles(by, request.residence_committee, what="gửi nhận xét này về nơi công tác")
+    _not_in_future(on, "Ngày gửi lại")
     _check_transition(
         COMMENT_TRANSITIONS, request.status, CommentStatus.RETURNED, "Chỉ gửi lại được nhận xét đã xác nhận."
     )
@@ -1240,6 +1269,7 @@ def acknowledge_comment(request: CommentRequest, *, by: Any, on: datetime.date |
     on = on or today()
     request = _lock(request)
     acting = _workplace_roles(by, request.requesting_committee, what="nhận lại nhận xét này")
+    _not_in_future(on, "Ngày nhận lại")
     _check_transition(
         COMMENT_TRANSITIONS, request.status, CommentStatus.ACKNOWLEDGED, "Chỉ nhận được nhận xét nơi cư trú đã gửi lại."
     )
@@ -1310,6 +1340,8 @@ def record_meeting(
         meeting.topic = nfc(topic) or meeting.topic
         meeting.recorded_by = by
         meeting.save()
+    # a correction replaces the list: members left out of it are no longer marked
+    meeting.attendance.exclude(member_id__in=list(attendance)).delete()
     present_count = 0
     for member_id, value in attendance.items():
         present, reason = (value, "") if isinstance(value, bool) else (bool(value[0]), nfc(value[1]))
@@ -1347,6 +1379,7 @@ def raise_notice(
     if entry is None or member.exemption == Exemption.E2:
         raise NotAllowed("Đảng viên không sinh hoạt nơi cư trú tại đảng ủy của bạn.")
     acting = _residence_roles(by, entry.residence_committee, what="báo vi phạm của đảng viên này")
+    _not_in_future(on, "Ngày báo")
     description = nfc(description)
     if len(description) < 10:
         raise InvalidInput("Hãy mô tả rõ việc vi phạm.", field_errors={"description": ["Quá ngắn."]})
@@ -1374,6 +1407,7 @@ def answer_notice(notice: ViolationNotice, *, answer: str, by: Any, on: datetime
     on = on or today()
     notice = _lock(notice)
     acting = _workplace_roles(by, notice.workplace_committee, what="trả lời phiếu báo này")
+    _not_in_future(on, "Ngày trả lời")
     _check_transition(NOTICE_TRANSITIONS, notice.status, NoticeStatus.ANSWERED, "Phiếu báo này đã được trả lời.")
     answer = nfc(answer)
     if len(answer) < 10:
@@ -1419,6 +1453,7 @@ def record_rating(
         COMMITTEE_ROLES | {Role.CELL_SECRETARY},
         what="xếp loại đảng viên này",
     )
+    _not_in_future(on, "Ngày xếp loại")
     if level not in RatingLevel.values:
         raise InvalidInput("Hãy chọn một trong bốn mức xếp loại.", field_errors={"level": ["Không hợp lệ."]})
     if year > on.year or not book.term.contains_year(year):

@@ -19,6 +19,7 @@ from django.db.models import Q
 from members.models import Exemption, Member, ResidenceKind, Sex
 from orgs.models import AdministrativeUnit, Organisation
 
+from . import clock
 from .profiles import REGULATION_213_2020
 
 
@@ -398,6 +399,7 @@ class LeaveReason(models.TextChoices):
     EXEMPT = "exempt", "Thuộc diện không giới thiệu (E2)"
     MERGED = "merged", "Sắp xếp đơn vị hành chính"
     WITHDRAWN = "withdrawn", "Thu hồi giấy giới thiệu"
+    REASSIGNED = "cell", "Chuyển sang chi bộ khác của đảng ủy"
 
 
 class ResidenceRegisterEntry(models.Model):
@@ -488,7 +490,7 @@ COMMENT_TRANSITIONS: dict[str, set[str]] = {
 
 class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
     def overdue(self, today: datetime.date | None = None) -> CommentRequestQuerySet:
-        today = today or datetime.date.today()
+        today = today or clock.today()
         return self.filter(
             Q(status__in=[CommentStatus.REQUESTED, CommentStatus.DRAFTED], due_on__lt=today)
             | Q(status__in=[CommentStatus.SIGNED, CommentStatus.CERTIFIED], return_due_on__lt=today)
@@ -566,7 +568,7 @@ class CommentRequest(models.Model):
         return f"Phiếu nhận xét {self.year} — {self.book.member}"
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or datetime.date.today()
+        today = today or clock.today()
         if self.status in (CommentStatus.REQUESTED, CommentStatus.DRAFTED):
             return today > self.due_on
         if self.status in (CommentStatus.SIGNED, CommentStatus.CERTIFIED):
@@ -667,7 +669,7 @@ class ViolationNotice(models.Model):
         return f"Phiếu báo {self.raised_on:%d/%m/%Y} — {self.book.member}"
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        return self.status == NoticeStatus.RAISED and (today or datetime.date.today()) > self.answer_due_on
+        return self.status == NoticeStatus.RAISED and (today or clock.today()) > self.answer_due_on
 
 
 # --------------------------------------------------------------------------- rating

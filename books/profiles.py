@@ -25,6 +25,7 @@ REGULATION_213_2020: dict[str, Any] = {
     "meeting_interval_months": 6,
     "notice_answer_days": 30,
     "on_demand_comment_days": 15,
+    "on_demand_return_days": 7,
     "term_years": 5,
     "criteria": [
         {

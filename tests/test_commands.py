@@ -54,7 +54,7 @@ def test_open_campaigns_refuses_politely_before_october(cast, introduced):
     with time_machine.travel(at(2026, 9, 15), tick=False):
         out = run("open_campaigns")  # a refusal by the rules is not a failure: exit code 0
     assert "Đảng ủy Sở Tài chính: không mở được — Chưa đến thời gian xin ý kiến nhận xét năm 2026" in out
-    assert "1 cấp ủy không mở được đợt theo quy định" in out
+    assert "2 cấp ủy không mở được đợt theo quy định" in out  # Sở Tài chính and Sở Y tế
     assert not CommentRequest.objects.exists()
 
 

@@ -1,6 +1,9 @@
 """reassign_cell: the residence committee moves a received member to another of its cells."""
 
+import datetime
+
 import pytest
+import time_machine
 
 from books import actions
 from books.errors import InvalidInput, NotAllowed, TransitionError
@@ -18,17 +21,24 @@ WRONG_ACTORS = [
 ]
 
 
-def test_it_moves_the_register_row_the_letter_and_the_pending_comment(cast):
+def test_it_closes_the_old_cells_row_and_opens_one_in_the_new_cell(cast):
     member = cast.member
     letter = introduce(cast, member)
     (request,) = request_comments(cast)
-    entry = ResidenceRegisterEntry.objects.get(member=member)
-    with recording() as events:
-        returned = actions.reassign_cell(member, cell=cast.lc_cell_2, by=cast.lc_clerk)
+    old = ResidenceRegisterEntry.objects.get(member=member)
+    with time_machine.travel(datetime.date(2026, 12, 2)), recording() as events:
+        entry = actions.reassign_cell(member, cell=cast.lc_cell_2, by=cast.lc_clerk)
 
-    assert returned.pk == entry.pk
+    old.refresh_from_db()
+    assert (old.cell, old.left_on, old.left_reason) == (cast.lc_cell_1, datetime.date(2026, 12, 1), "cell")
     entry.refresh_from_db()
-    assert (entry.cell, entry.left_on, entry.letter) == (cast.lc_cell_2, None, letter)
+    assert entry.pk != old.pk
+    assert (entry.cell, entry.entered_on, entry.left_on, entry.letter) == (
+        cast.lc_cell_2,
+        datetime.date(2026, 12, 2),
+        None,
+        letter,
+    )
     letter.refresh_from_db()
     assert letter.assigned_cell == cast.lc_cell_2
     request.refresh_from_db()
@@ -108,3 +118,19 @@ def test_after_a_new_term_it_moves_the_letter_in_force_so_next_years_request_goe
     with time_machine.travel(datetime.date(2030, 10, 2)):
         (request,) = request_comments(cast, year=2030)
     assert request.residence_cell == cast.lc_cell_2
+
+
+def test_past_meetings_stay_with_the_cell_the_member_was_in(cast):
+    member = cast.member
+    with time_machine.travel(datetime.date(2026, 1, 10)):
+        introduce(cast, member)
+    with time_machine.travel(datetime.date(2026, 9, 1)):
+        actions.reassign_cell(member, cell=cast.lc_cell_2, by=cast.lc_clerk)
+        # June: the member was in Khóm 1, so Khóm 1's June meeting may list them, Khóm 2's may not
+        actions.record_meeting(
+            cast.lc_cell_1, held_on=datetime.date(2026, 6, 20), attendance={member.pk: True}, by=cast.lc_clerk
+        )
+        with refused(InvalidInput, "không sinh hoạt ở chi bộ này"):
+            actions.record_meeting(
+                cast.lc_cell_2, held_on=datetime.date(2026, 6, 21), attendance={member.pk: True}, by=cast.lc_clerk
+            )

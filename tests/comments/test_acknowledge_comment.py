@@ -91,3 +91,9 @@ def test_after_a_change_of_workplace_the_new_committee_acknowledges(cast, status
     request = acknowledge(request, cast.health_secretary)
     assert request.status == CommentStatus.ACKNOWLEDGED
     assert request.acknowledged_by == cast.health_secretary
+
+
+def test_it_cannot_be_acknowledged_with_a_date_in_the_future(cast, returned):
+    with refused_without_trace(InvalidInput) as info:
+        acknowledge(returned, cast.finance_clerk, on=DAY + datetime.timedelta(days=1))
+    assert "tương lai" in str(info.value)

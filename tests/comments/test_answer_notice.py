@@ -96,3 +96,9 @@ def test_after_a_change_of_workplace_the_new_committee_answers(cast, notice):
     with refused_without_trace(NotAllowed):
         answer(notice, cast.finance_secretary)
     assert answer(notice, cast.health_secretary).answered_by == cast.health_secretary
+
+
+def test_an_answer_cannot_be_dated_in_the_future(cast, notice):
+    with refused_without_trace(InvalidInput) as info:
+        answer(notice, cast.finance_clerk, on=DAY + datetime.timedelta(days=1))
+    assert "tương lai" in str(info.value)

@@ -82,3 +82,9 @@ def test_only_a_signed_comment_can_be_certified(cast, status):
 def test_only_the_residence_committee_may_certify(cast, signed, who):
     with refused_without_trace(NotAllowed):
         certify(signed, getattr(cast, who))
+
+
+def test_it_cannot_be_certified_with_a_date_in_the_future(cast, signed):
+    with refused_without_trace(InvalidInput) as info:
+        certify(signed, cast.lc_secretary, on=DAY + datetime.timedelta(days=1))
+    assert "tương lai" in str(info.value)

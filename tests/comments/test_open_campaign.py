@@ -247,3 +247,9 @@ def test_is_overdue_and_the_overdue_query_agree_around_the_deadlines(cast, statu
     request = comment_at(cast, status)
     implicit, explicit = overdue_both_ways(request, moment)
     assert implicit == explicit == (overdue, overdue)
+
+
+def test_it_is_refused_before_october_first_even_for_a_committee_without_members(cast):
+    with time_machine.travel(datetime.date(2026, 9, 1)), refused_without_trace(TransitionError) as info:
+        actions.open_campaign(cast.health, by=cast.health_secretary)
+    assert "01/10/2026" in str(info.value)

@@ -138,3 +138,9 @@ def test_a_member_of_another_committee_is_addressed_to_that_committee(cast):
     notice = raise_(nurse, cast.pk_secretary)
     assert notice.workplace_committee == cast.health
     assert ViolationNotice.objects.count() == 1
+
+
+def test_a_notice_cannot_be_dated_in_the_future(cast, registered):
+    with refused_without_trace(InvalidInput) as info:
+        raise_(registered, cast.lc_clerk, on=DAY + datetime.timedelta(days=1))
+    assert "tương lai" in str(info.value)

@@ -157,3 +157,12 @@ def test_only_a_residence_cell_records_213_meetings(cast, khom_1):
 def test_only_the_cell_or_its_committee_may_record(cast, khom_1, who):
     with refused_without_trace(NotAllowed):
         record(cast.lc_cell_1, actor(cast, who), {cast.member.pk: True})
+
+
+def test_a_correction_replaces_the_list_of_who_was_marked(cast, khom_1):
+    with time_machine.travel(datetime.date(2026, 1, 16)):
+        second = cast.member_factory(full_name="Phan Văn Ba")
+        introduce(cast, second, cell=cast.lc_cell_1)
+    record(cast.lc_cell_1, cast.lc_cell_secretary, {cast.member.pk: True, second.pk: False})
+    meeting = record(cast.lc_cell_1, cast.lc_cell_secretary, {cast.member.pk: True})
+    assert list(meeting.attendance.values_list("member", flat=True)) == [cast.member.pk]

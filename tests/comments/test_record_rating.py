@@ -152,3 +152,9 @@ def test_after_a_change_of_workplace_the_new_side_rates(cast):
     with refused_without_trace(NotAllowed):
         rate(cast, cast.finance_cell_secretary)
     assert rate(cast, cast.health_secretary).rated_by == cast.health_secretary
+
+
+def test_a_rating_cannot_be_dated_in_the_future(cast):
+    with refused_without_trace(InvalidInput) as info:
+        rate(cast, cast.finance_cell_secretary, on=DECEMBER + datetime.timedelta(days=1))
+    assert "tương lai" in str(info.value)

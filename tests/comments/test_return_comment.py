@@ -87,3 +87,9 @@ def test_only_a_certified_comment_can_be_returned(cast, status):
 def test_only_the_residence_committee_may_return(cast, certified, who):
     with refused_without_trace(NotAllowed):
         return_(certified, getattr(cast, who))
+
+
+def test_it_cannot_be_returned_with_a_date_in_the_future(cast, certified):
+    with refused_without_trace(InvalidInput) as info:
+        return_(certified, cast.lc_clerk, on=DAY + datetime.timedelta(days=1))
+    assert "tương lai" in str(info.value)

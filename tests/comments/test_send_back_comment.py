@@ -30,6 +30,7 @@ def test_the_committee_sends_a_signed_comment_back_to_the_cell(cast, signed):
     assert request.status == CommentStatus.DRAFTED
     assert request.signed_on is None
     assert request.signed_by is None
+    assert (request.signer_name, request.signer_title) == ("", "")
     # the text stays for the cell to correct
     assert request.criteria == full_comment()["criteria"]
     assert request.summary == "tot"

@@ -202,3 +202,29 @@ def test_an_e2_member_cannot_be_signed_for(cast, request_):
     Member.objects.filter(pk=cast.member.pk).update(exemption="E2", exemption_reason="Giữ bí mật")
     with refused_without_trace(TransitionError):
         sign(request_, cast.lc_cell_secretary, **full_comment())
+
+
+def test_a_committee_entering_a_paper_form_must_name_the_paper_signer(cast, request_):
+    with refused_without_trace(InvalidInput) as info:
+        sign(request_, cast.lc_clerk, **full_comment())
+    assert "tên bí thư đã ký trên phiếu" in str(info.value)
+
+
+def test_a_request_without_a_residence_cell_cannot_be_signed(cast):
+    waiting = cast.member_factory()
+    with time_machine.travel(datetime.date(2026, 1, 10)):
+        actions.issue_letter(waiting, by=cast.finance_clerk)  # issued, not yet received: no cell
+    with time_machine.travel(datetime.date(2026, 10, 2)):
+        (request,) = [
+            r for r in actions.open_campaign(cast.finance, by=cast.finance_clerk).created if r.book.member == waiting
+        ]
+    assert request.residence_cell is None
+    with refused_without_trace(TransitionError) as info:
+        sign(request, cast.lc_clerk, on_behalf_of="Bùi Văn Chín", **full_comment())
+    assert "chưa được phân công về chi bộ" in str(info.value)
+
+
+def test_a_signature_cannot_be_dated_in_the_future(cast, request_):
+    with refused_without_trace(InvalidInput) as info:
+        sign(request_, cast.lc_cell_secretary, on=DAY + datetime.timedelta(days=1), **full_comment())
+    assert "tương lai" in str(info.value)
