@@ -733,11 +733,12 @@ class DemoSeeder:
         waiting = self._free(
             shuffled, 1, lambda p: p.workplace.key == data.FINANCE and p.commune.code == data.LONG_CHAU
         ) or self._free(shuffled, 1)
-        for p, text, raised, observed, answer in (
-            (answered[0], data.NOTICES[0], D(Y, 8, 12), D(Y, 8, 5), D(Y, 9, 5)),
-            (waiting[0], data.NOTICES[1], D(Y, 10, 20), D(Y, 10, 12), None),
+        for chosen, text, raised, observed, answer in (
+            (answered, data.NOTICES[0], D(Y, 8, 12), D(Y, 8, 5), D(Y, 9, 5)),
+            (waiting, data.NOTICES[1], D(Y, 10, 20), D(Y, 10, 12), None),
         ):
-            self.schedule(raised, "notice", (p, text, observed, answer))
+            for p in chosen:
+                self.schedule(raised, "notice", (p, text, observed, answer))
 
         # comments on demand for E1 members: one last year, several this year in different states
         e1 = [p for p in self.persons if p.story == "e1"]
@@ -815,7 +816,8 @@ class DemoSeeder:
                 exemption=p.exemption,
                 reason=data.EXEMPTION_REASONS[p.exemption],
                 since=day,
-                until=add_years(day, 1) if p.exemption == Exemption.E1C else None,
+                # training away: a course of one or two years, still running today
+                until=add_years(day, 2 if day.year < self.Y else 1) if p.exemption == Exemption.E1C else None,
                 by=self.office(p.committee.pk),
             )
 
