@@ -33,7 +33,6 @@ from orgs.models import (
     RoleAssignment,
     UnitLevel,
     UnitSuccession,
-    roles_of,
 )
 from orgs.text import nfc
 
@@ -101,32 +100,43 @@ def _authorize(
     allow_system: bool = False,
     on: datetime.date | None = None,
 ) -> Acting:
-    """The actor's role in one of `organisations`, or NotAllowed."""
+    """The actor's role in one of `organisations` (one indexed query), or NotAllowed.
+
+    Roles are checked on the real date: it is the person acting now who needs the right.
+    """
     if by is None:
         if allow_system:
             return Acting(None)
         raise NotAllowed(f"Cần một người dùng có thẩm quyền để {what}.")
-    wanted = {org.pk for org in organisations if org is not None}
-    allowed_roles = set(roles)
-    for assignment in roles_of(by, on):
-        if assignment.organisation_id in wanted and assignment.role in allowed_roles:
-            return Acting(by, assignment.role, assignment.organisation)
-    raise NotAllowed(f"Bạn không có quyền {what}.")
+    wanted = [org.pk for org in organisations if org is not None]
+    assignment = (
+        RoleAssignment.objects.active(on)
+        .filter(user_id=by.pk, user__is_active=True, organisation_id__in=wanted, role__in=list(roles))
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+    if assignment is None:
+        raise NotAllowed(f"Bạn không có quyền {what}.")
+    return Acting(by, assignment.role, assignment.organisation)
 
 
 def _board_of(by: Any | None, province_code: int | None, *, what: str, allow_system: bool = True) -> Acting:
     """A board officer of the province (or the system) may act on province-wide matters."""
     if by is None and allow_system:
         return Acting(None)
-    for assignment in roles_of(by):
-        org = assignment.organisation
-        if (
-            assignment.role == Role.BOARD_OFFICER
-            and org.kind == OrgKind.PROVINCE_BOARD
-            and (province_code is None or org.province_code == province_code)
-        ):
-            return Acting(by, assignment.role, org)
-    raise NotAllowed(f"Chỉ Ban Tổ chức Tỉnh ủy mới được {what}.")
+    boards = RoleAssignment.objects.active().filter(
+        user_id=getattr(by, "pk", None),
+        user__is_active=True,
+        role=Role.BOARD_OFFICER,
+        organisation__kind=OrgKind.PROVINCE_BOARD,
+    )
+    if province_code is not None:
+        boards = boards.filter(organisation__province_code=province_code)
+    assignment = boards.select_related("organisation").order_by("pk").first()
+    if assignment is None:
+        raise NotAllowed(f"Chỉ Ban Tổ chức Tỉnh ủy mới được {what}.")
+    return Acting(by, assignment.role, assignment.organisation)
 
 
 def _not_in_future(on: datetime.date, what: str) -> None:
@@ -1603,8 +1613,14 @@ def merge_communes(
             raise InvalidInput("Không thể hợp nhất một đảng ủy vào chính nó.")
         if old.kind != OrgKind.RESIDENCE_COMMITTEE:
             raise InvalidInput(f"{old} không phải đảng ủy xã/phường/đặc khu.")
-        if old.province_code != into.province_code:
-            raise InvalidInput(f"{old} thuộc tỉnh khác, không hợp nhất vào {into} được.")
+        # across a province border only along an official succession (e.g. a Bến Tre ward of 2025
+        # that became part of a Vĩnh Long commune)
+        if old.province_code != into.province_code and not UnitSuccession.objects.filter(
+            predecessor_id=old.commune_id, successor_id=into.commune_id
+        ).exists():
+            raise InvalidInput(
+                f"{old} thuộc tỉnh khác và xã/phường của nó không sáp nhập vào {into.commune}: không hợp nhất được."
+            )
         if old.valid_until is not None:
             raise TransitionError(f"{old} đã thôi hoạt động từ trước.")
     ended = on - datetime.timedelta(days=1)

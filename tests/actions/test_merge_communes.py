@@ -206,3 +206,15 @@ def test_it_refuses_to_merge_into_a_committee_already_merged(cast, tan_ngai):
 def test_it_refuses_an_empty_list(cast):
     with refused(InvalidInput, "Hãy chọn đảng ủy cần hợp nhất"):
         actions.merge_communes([], into=cast.long_chau, by=cast.board_officer)
+
+
+def test_a_ward_of_another_province_merges_along_its_official_succession(cast):
+    from orgs.models import AdministrativeUnit
+
+    ward_8 = AdministrativeUnit.objects.get(edition="pre2025", level="commune", code=28759)  # Phường 8, Bến Tre
+    old = Organisation.objects.create(
+        kind=OrgKind.RESIDENCE_COMMITTEE, name="Đảng ủy Phường 8", province_code=83, commune=ward_8
+    )
+    actions.merge_communes([old], into=cast.phu_khuong, by=cast.board_officer, on=datetime.date(2025, 7, 1))
+    old.refresh_from_db()
+    assert (old.successor, old.valid_until) == (cast.phu_khuong, datetime.date(2025, 6, 30))
