@@ -126,7 +126,7 @@ def _board_of(by: Any | None, province_code: int | None, *, what: str, allow_sys
     if by is None and allow_system:
         return Acting(None)
     boards = RoleAssignment.objects.active().filter(
-        user_id=getattr(by, "pk", None),
+        user_id=getattr(by, "pk", 0),
         user__is_active=True,
         role=Role.BOARD_OFFICER,
         organisation__kind=OrgKind.PROVINCE_BOARD,
@@ -191,9 +191,32 @@ def _event_fields(
     }
 
 
+# What the actions read off each locked row; loaded in the same query (only the row itself is locked).
+_LOCK_RELATED: dict[type[models.Model], tuple[str, ...]] = {
+    Member: ("workplace_cell__parent", "residence_commune"),
+    Book: ("member__workplace_cell", "holder", "profile", "term"),
+    IntroductionLetter: ("book__member", "book__holder", "book__profile", "residence_committee"),
+    CommentRequest: (
+        "book__member",
+        "book__profile",
+        "residence_cell",
+        "residence_committee",
+        "requesting_committee",
+    ),
+    ViolationNotice: ("book__member", "workplace_committee"),
+}
+
+
 def _lock(obj: models.Model) -> Any:
     """Re-read a row under a row lock (PostgreSQL) so two users cannot both move it."""
-    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    model = type(obj)
+    related = _LOCK_RELATED.get(model, ())
+    rows = (
+        model._default_manager.select_for_update(of=("self",))
+        if related
+        else model._default_manager.select_for_update()
+    )
+    return rows.select_related(*related).get(pk=obj.pk)
 
 
 def _validation_to_input_error(exc: ValidationError) -> InvalidInput:
@@ -1352,15 +1375,18 @@ def record_meeting(
         meeting.save()
     # a correction replaces the list: members left out of it are no longer marked
     meeting.attendance.exclude(member_id__in=list(attendance)).delete()
+    marked = {row.member_id: row for row in meeting.attendance.all()}
+    new_rows: list[MeetingAttendance] = []
+    changed_rows: list[MeetingAttendance] = []
     present_count = 0
     for member_id, value in attendance.items():
         present, reason = (value, "") if isinstance(value, bool) else (bool(value[0]), nfc(value[1]))
         present_count += present
-        MeetingAttendance.objects.update_or_create(
-            meeting=meeting,
-            member_id=member_id,
-            defaults={"present": present, "absence_reason": "" if present else reason[:200]},
-        )
+        row = marked.get(member_id) or MeetingAttendance(meeting=meeting, member_id=member_id)
+        row.present, row.absence_reason = present, "" if present else reason[:200]
+        (changed_rows if row.pk else new_rows).append(row)
+    MeetingAttendance.objects.bulk_create(new_rows)
+    MeetingAttendance.objects.bulk_update(changed_rows, ["present", "absence_reason"])
     _event(
         "meeting_recorded",
         acting,
@@ -1615,9 +1641,10 @@ def merge_communes(
             raise InvalidInput(f"{old} không phải đảng ủy xã/phường/đặc khu.")
         # across a province border only along an official succession (e.g. a Bến Tre ward of 2025
         # that became part of a Vĩnh Long commune)
-        if old.province_code != into.province_code and not UnitSuccession.objects.filter(
-            predecessor_id=old.commune_id, successor_id=into.commune_id
-        ).exists():
+        if (
+            old.province_code != into.province_code
+            and not UnitSuccession.objects.filter(predecessor_id=old.commune_id, successor_id=into.commune_id).exists()
+        ):
             raise InvalidInput(
                 f"{old} thuộc tỉnh khác và xã/phường của nó không sáp nhập vào {into.commune}: không hợp nhất được."
             )
