@@ -279,6 +279,12 @@ class Organisation(models.Model):
             return self.parent
         return self
 
+    @property
+    def workplace_label(self) -> str:
+        """'Chi bộ Phòng Ngân sách, Đảng ủy Sở Tài chính'; a chi bộ cơ sở is named once."""
+        committee = self.workplace_committee
+        return self.name if committee.pk == self.pk else f"{self.name}, {committee.name}"
+
     def current(self) -> Organisation:
         """Follow successors (2025 merges) to the organisation that acts today."""
         org = self
