@@ -268,11 +268,8 @@ def _signer_for(committee: Organisation, acting: Acting) -> tuple[str, str]:
     return name, "BÍ THƯ" if assignment.role == Role.SECRETARY else "PHÓ BÍ THƯ"
 
 
-def _workplace_roles(by: Any, committee: Organisation, *, what: str) -> Acting:
-    return _authorize(by, [committee], COMMITTEE_ROLES, what=what)
-
-
-def _residence_roles(by: Any, committee: Organisation, *, what: str) -> Acting:
+def _committee_roles(by: Any, committee: Organisation, *, what: str) -> Acting:
+    """Secretary, deputy or clerk of the committee (workplace or residence side alike)."""
     return _authorize(by, [committee], COMMITTEE_ROLES, what=what)
 
 
@@ -305,7 +302,7 @@ def _clean_member(member: Member, *, exclude: Sequence[str] = ()) -> None:
 def register_member(*, by: Any, workplace_cell: Organisation, **fields: Any) -> Member:
     """Add an employed member to a workplace cell and open their book for the current term."""
     committee = workplace_cell.workplace_committee
-    acting = _workplace_roles(by, committee, what="thêm đảng viên vào tổ chức này")
+    acting = _committee_roles(by, committee, what="thêm đảng viên vào tổ chức này")
     if not workplace_cell.is_workplace_side:
         raise InvalidInput(
             "Hãy chọn chi bộ nơi công tác.", field_errors={"workplace_cell": ["Không phải chi bộ nơi công tác."]}
@@ -332,7 +329,7 @@ def register_member(*, by: Any, workplace_cell: Organisation, **fields: Any) -> 
 def update_member(member: Member, *, by: Any, **changes: Any) -> Member:
     """Correct a member's particulars (not residence, workplace, exemption: they have their own actions)."""
     member = _lock(member)
-    acting = _workplace_roles(by, member.workplace_committee, what="sửa thông tin đảng viên này")
+    acting = _committee_roles(by, member.workplace_committee, what="sửa thông tin đảng viên này")
     unknown = set(changes) - set(MEMBER_EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Không sửa được ở đây: {', '.join(sorted(unknown))}.")
@@ -406,7 +403,7 @@ def prepare_letter(member: Member, *, by: Any) -> IntroductionLetter:
     """A draft letter (no number yet) for a member with no letter in force."""
     member = _lock(member)
     book = _open_book(member)
-    acting = _workplace_roles(by, book.holder, what="soạn giấy giới thiệu cho đảng viên này")
+    acting = _committee_roles(by, book.holder, what="soạn giấy giới thiệu cho đảng viên này")
     addressee = _check_introducible(member, book)
     if book.letters.filter(status__in=LetterStatus.active()).exists():
         raise TransitionError(f"{member}: đã có giấy giới thiệu đang có hiệu lực.")
@@ -421,7 +418,7 @@ def _issue_one(member: Member, acting_for: dict[int, Acting], by: Any, on: datet
     book = _open_book(member)
     committee = book.holder
     if committee.pk not in acting_for:
-        acting_for[committee.pk] = _workplace_roles(by, committee, what="ký giấy giới thiệu của cấp ủy này")
+        acting_for[committee.pk] = _committee_roles(by, committee, what="ký giấy giới thiệu của cấp ủy này")
     acting = acting_for[committee.pk]
     addressee = _check_introducible(member, book)
     current = book.letters.filter(status__in=LetterStatus.active()).first()
@@ -503,7 +500,7 @@ def _confirm_one(
 ) -> IntroductionLetter:
     letter = _lock(letter)
     committee = letter.residence_committee
-    acting = _residence_roles(by, committee, what="tiếp nhận giấy giới thiệu gửi đảng ủy này")
+    acting = _committee_roles(by, committee, what="tiếp nhận giấy giới thiệu gửi đảng ủy này")
     _check_transition(
         LETTER_TRANSITIONS,
         letter.status,
@@ -610,7 +607,7 @@ def withdraw_letter(
     """Withdraw a letter (a draft, or one sent by mistake). A received one leaves the register."""
     on = on or today()
     letter = _lock(letter)
-    acting = _workplace_roles(by, letter.book.holder, what="thu hồi giấy giới thiệu này")
+    acting = _committee_roles(by, letter.book.holder, what="thu hồi giấy giới thiệu này")
     reason = nfc(reason)
     if not reason:
         raise InvalidInput("Hãy ghi lý do thu hồi.", field_errors={"reason": ["Bắt buộc."]})
@@ -653,7 +650,7 @@ def reassign_cell(
     )
     if entry is None:
         raise TransitionError(f"{member} không có tên trong sổ theo dõi nơi cư trú.")
-    acting = _residence_roles(by, entry.residence_committee, what="phân công chi bộ cho đảng viên này")
+    acting = _committee_roles(by, entry.residence_committee, what="phân công chi bộ cho đảng viên này")
     _residence_cell_of(entry.residence_committee, cell)
     if cell.pk == entry.cell_id:
         raise TransitionError("Đảng viên đã sinh hoạt ở chi bộ này.")
@@ -698,7 +695,7 @@ def change_residence(
     on = on or today()
     member = _lock(member)
     book = _open_book(member)
-    acting = _workplace_roles(by, book.holder, what="ghi chuyển nơi cư trú cho đảng viên này")
+    acting = _committee_roles(by, book.holder, what="ghi chuyển nơi cư trú cho đảng viên này")
     line = nfc(line)
     if not line:
         raise InvalidInput("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ.", field_errors={"line": ["Bắt buộc."]})
@@ -801,7 +798,7 @@ def end_employment(member: Member, *, reason: str, by: Any, on: datetime.date | 
     on = on or today()
     member = _lock(member)
     # the book's holder is always the committee of the member's cell (change_workplace moves both)
-    acting = _workplace_roles(by, member.workplace_committee, what="ghi nghỉ hưu / thôi công tác cho đảng viên này")
+    acting = _committee_roles(by, member.workplace_committee, what="ghi nghỉ hưu / thôi công tác cho đảng viên này")
     if reason not in (EmploymentStatus.RETIRED, EmploymentStatus.LEFT):
         raise InvalidInput("Lý do phải là nghỉ hưu hoặc thôi công tác.", field_errors={"reason": ["Không hợp lệ."]})
     if member.employment != EmploymentStatus.EMPLOYED:
@@ -859,7 +856,7 @@ def set_exemption(
     since = since or today()
     member = _lock(member)
     book = _open_book(member)
-    acting = _workplace_roles(by, book.holder, what="đặt diện miễn cho đảng viên này")
+    acting = _committee_roles(by, book.holder, what="đặt diện miễn cho đảng viên này")
     if exemption not in Exemption.values:
         raise InvalidInput("Diện miễn không hợp lệ.", field_errors={"exemption": ["Không hợp lệ."]})
     reason = nfc(reason)
@@ -1039,7 +1036,7 @@ def request_comment_on_demand(
     """Ask for a comment on an E1 member when it is needed: cadre work, reward or discipline."""
     on = on or today()
     book = _lock(book)
-    acting = _workplace_roles(by, book.holder, what="xin ý kiến nhận xét cho đảng viên này")
+    acting = _committee_roles(by, book.holder, what="xin ý kiến nhận xét cho đảng viên này")
     member = book.member
     if book.status != BookStatus.OPEN:
         raise TransitionError("Sổ liên hệ đã đóng.")
@@ -1215,7 +1212,7 @@ def sign_comment(
 def send_back_comment(request: CommentRequest, *, reason: str, by: Any) -> CommentRequest:
     """The residence committee sends a signed comment back to the cell to be corrected."""
     request = _lock(request)
-    acting = _residence_roles(by, request.residence_committee, what="trả lại nhận xét này")
+    acting = _committee_roles(by, request.residence_committee, what="trả lại nhận xét này")
     reason = nfc(reason)
     if not reason:
         raise InvalidInput("Hãy ghi lý do trả lại.", field_errors={"reason": ["Bắt buộc."]})
@@ -1240,88 +1237,95 @@ def send_back_comment(request: CommentRequest, *, reason: str, by: Any) -> Comme
     return request
 
 
+def _advance_comment(
+    request: CommentRequest,
+    *,
+    to: str,
+    by: Any,
+    on: datetime.date | None,
+    committee: str,
+    what: str,
+    refusal: str,
+    day: str,
+    not_before: tuple[str, str],
+    verb: str,
+) -> CommentRequest:
+    """One step of a comment after the cell signed it: certify, return, acknowledge.
+
+    `committee` names the request's field holding the committee that acts; `not_before` is the
+    (field, words) of the date this step may not precede.
+    """
+    on = on or today()
+    request = _lock(request)
+    acting = _committee_roles(by, getattr(request, committee), what=what)
+    _not_in_future(on, day)
+    before = request.status
+    _check_transition(COMMENT_TRANSITIONS, before, to, refusal)
+    earlier_field, earlier_words = not_before
+    earlier = getattr(request, earlier_field)
+    if earlier and on < earlier:
+        raise InvalidInput(f"{day} không thể trước {earlier_words}.")
+    request.status = to
+    if to == CommentStatus.CERTIFIED:
+        request.certified_on, request.certified_by, request.certifier_name = on, by, acting.name
+    elif to == CommentStatus.RETURNED:
+        request.returned_on = on
+    else:
+        request.acknowledged_on, request.acknowledged_by = on, by
+    request.save()
+    _event(verb, acting, request, before=before, after=to, member=request.book.member, book=request.book)
+    return request
+
+
 @transaction.atomic
 def certify_comment(request: CommentRequest, *, by: Any, on: datetime.date | None = None) -> CommentRequest:
     """The residence committee certifies the cell's signed comment."""
-    on = on or today()
-    request = _lock(request)
-    acting = _residence_roles(by, request.residence_committee, what="xác nhận nhận xét này")
-    _not_in_future(on, "Ngày xác nhận")
-    _check_transition(
-        COMMENT_TRANSITIONS, request.status, CommentStatus.CERTIFIED, "Chỉ xác nhận được nhận xét chi bộ đã ký."
-    )
-    if request.signed_on and on < request.signed_on:
-        raise InvalidInput("Ngày xác nhận không thể trước ngày chi bộ ký.")
-    request.status = CommentStatus.CERTIFIED
-    request.certified_on = on
-    request.certified_by = by
-    request.certifier_name = acting.name
-    request.save()
-    _event(
-        "comment_certified",
-        acting,
+    return _advance_comment(
         request,
-        before=CommentStatus.SIGNED,
-        after=CommentStatus.CERTIFIED,
-        member=request.book.member,
-        book=request.book,
+        to=CommentStatus.CERTIFIED,
+        by=by,
+        on=on,
+        committee="residence_committee",
+        what="xác nhận nhận xét này",
+        refusal="Chỉ xác nhận được nhận xét chi bộ đã ký.",
+        day="Ngày xác nhận",
+        not_before=("signed_on", "ngày chi bộ ký"),
+        verb="comment_certified",
     )
-    return request
 
 
 @transaction.atomic
 def return_comment(request: CommentRequest, *, by: Any, on: datetime.date | None = None) -> CommentRequest:
     """The residence committee sends the certified comment back to the workplace committee."""
-    on = on or today()
-    request = _lock(request)
-    acting = _residence_roles(by, request.residence_committee, what="gửi nhận xét này về nơi công tác")
-    _not_in_future(on, "Ngày gửi lại")
-    _check_transition(
-        COMMENT_TRANSITIONS, request.status, CommentStatus.RETURNED, "Chỉ gửi lại được nhận xét đã xác nhận."
-    )
-    if request.certified_on and on < request.certified_on:
-        raise InvalidInput("Ngày gửi lại không thể trước ngày đảng ủy xác nhận.")
-    request.status = CommentStatus.RETURNED
-    request.returned_on = on
-    request.save()
-    _event(
-        "comment_returned",
-        acting,
+    return _advance_comment(
         request,
-        before=CommentStatus.CERTIFIED,
-        after=CommentStatus.RETURNED,
-        member=request.book.member,
-        book=request.book,
+        to=CommentStatus.RETURNED,
+        by=by,
+        on=on,
+        committee="residence_committee",
+        what="gửi nhận xét này về nơi công tác",
+        refusal="Chỉ gửi lại được nhận xét đã xác nhận.",
+        day="Ngày gửi lại",
+        not_before=("certified_on", "ngày đảng ủy xác nhận"),
+        verb="comment_returned",
     )
-    return request
 
 
 @transaction.atomic
 def acknowledge_comment(request: CommentRequest, *, by: Any, on: datetime.date | None = None) -> CommentRequest:
     """The workplace committee records that it received the comment."""
-    on = on or today()
-    request = _lock(request)
-    acting = _workplace_roles(by, request.requesting_committee, what="nhận lại nhận xét này")
-    _not_in_future(on, "Ngày nhận lại")
-    _check_transition(
-        COMMENT_TRANSITIONS, request.status, CommentStatus.ACKNOWLEDGED, "Chỉ nhận được nhận xét nơi cư trú đã gửi lại."
-    )
-    if request.returned_on and on < request.returned_on:
-        raise InvalidInput("Ngày nhận lại không thể trước ngày nơi cư trú gửi lại.")
-    request.status = CommentStatus.ACKNOWLEDGED
-    request.acknowledged_on = on
-    request.acknowledged_by = by
-    request.save()
-    _event(
-        "comment_acknowledged",
-        acting,
+    return _advance_comment(
         request,
-        before=CommentStatus.RETURNED,
-        after=CommentStatus.ACKNOWLEDGED,
-        member=request.book.member,
-        book=request.book,
+        to=CommentStatus.ACKNOWLEDGED,
+        by=by,
+        on=on,
+        committee="requesting_committee",
+        what="nhận lại nhận xét này",
+        refusal="Chỉ nhận được nhận xét nơi cư trú đã gửi lại.",
+        day="Ngày nhận lại",
+        not_before=("returned_on", "ngày nơi cư trú gửi lại"),
+        verb="comment_acknowledged",
     )
-    return request
 
 
 # --------------------------------------------------------------------------- meetings, notices, rating
@@ -1414,7 +1418,7 @@ def raise_notice(
     )
     if entry is None or member.exemption == Exemption.E2:
         raise NotAllowed("Đảng viên không sinh hoạt nơi cư trú tại đảng ủy của bạn.")
-    acting = _residence_roles(by, entry.residence_committee, what="báo vi phạm của đảng viên này")
+    acting = _committee_roles(by, entry.residence_committee, what="báo vi phạm của đảng viên này")
     _not_in_future(on, "Ngày báo")
     description = nfc(description)
     if len(description) < 10:
@@ -1442,7 +1446,7 @@ def answer_notice(notice: ViolationNotice, *, answer: str, by: Any, on: datetime
     """The workplace committee answers a notice with what it did."""
     on = on or today()
     notice = _lock(notice)
-    acting = _workplace_roles(by, notice.workplace_committee, what="trả lời phiếu báo này")
+    acting = _committee_roles(by, notice.workplace_committee, what="trả lời phiếu báo này")
     _not_in_future(on, "Ngày trả lời")
     _check_transition(NOTICE_TRANSITIONS, notice.status, NoticeStatus.ANSWERED, "Phiếu báo này đã được trả lời.")
     answer = nfc(answer)
