@@ -171,9 +171,6 @@ class BookClosedReason(models.TextChoices):
     LEFT_EMPLOYMENT = "left", "Thôi công tác"
 
 
-BOOK_TRANSITIONS: dict[str, set[str]] = {BookStatus.OPEN: {BookStatus.CLOSED}, BookStatus.CLOSED: set()}
-
-
 class BookQuerySet(models.QuerySet["Book"]):
     def open(self) -> BookQuerySet:
         return self.filter(status=BookStatus.OPEN)

@@ -3,7 +3,6 @@
 VERB_LABELS = {
     "member_registered": "Thêm đảng viên",
     "member_updated": "Sửa thông tin đảng viên",
-    "book_opened": "Mở sổ liên hệ",
     "letter_prepared": "Soạn giấy giới thiệu",
     "letter_issued": "Ký, gửi giấy giới thiệu",
     "letter_received": "Tiếp nhận giấy giới thiệu, phân công chi bộ",

@@ -234,9 +234,5 @@ class Member(models.Model):
     def birth_year(self) -> int:
         return self.birth_date.year
 
-    @property
-    def initials(self) -> str:
-        return "".join(word[0] for word in self.full_name.split() if word).upper()
-
     def address(self) -> str:
         return f"{self.residence_line}, {self.residence_commune.full_name()}"

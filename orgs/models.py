@@ -39,9 +39,6 @@ class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
         )
 
-    def communes(self) -> AdministrativeUnitQuerySet:
-        return self.filter(level=UnitLevel.COMMUNE)
-
 
 class AdministrativeUnit(models.Model):
     """A province, district or commune from the official list, keyed by its official code."""
@@ -293,19 +290,6 @@ class Organisation(models.Model):
             org = org.successor  # type: ignore[assignment]
             seen.add(org.pk)
         return org
-
-    def descendant_ids(self) -> list[int]:
-        """Primary keys of this organisation and every organisation below it."""
-        ids = [self.pk]
-        frontier = [self.pk]
-        while frontier:
-            frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.extend(frontier)
-        return ids
-
-    def letter_heading(self) -> str:
-        """The upper organisation named in the letter's left header."""
-        return self.parent.name if self.parent else ""
 
 
 class Role(models.TextChoices):
