@@ -211,12 +211,9 @@ def _lock(obj: models.Model) -> Any:
     """Re-read a row under a row lock (PostgreSQL) so two users cannot both move it."""
     model = type(obj)
     related = _LOCK_RELATED.get(model, ())
-    rows = (
-        model._default_manager.select_for_update(of=("self",))
-        if related
-        else model._default_manager.select_for_update()
-    )
-    return rows.select_related(*related).get(pk=obj.pk)
+    if not related:
+        return model._default_manager.select_for_update().get(pk=obj.pk)
+    return model._default_manager.select_for_update(of=("self",)).select_related(*related).get(pk=obj.pk)
 
 
 def _validation_to_input_error(exc: ValidationError) -> InvalidInput:
