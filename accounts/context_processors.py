@@ -7,5 +7,7 @@ def current_roles(request: HttpRequest) -> dict:
     """The hat the user wears now and the others they can switch to (for the header)."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    from web.nav import links_for
+
     hat, hats = current_hat(request)
-    return {"current_hat": hat, "hats": hats}
+    return {"current_hat": hat, "hats": hats, "nav": links_for(hat.kind if hat else None)}

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "members",
     "books",
     "accounts",
+    "web",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,5 @@ admin.site.site_title = "Sổ liên hệ 213"
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("web.urls")),
 ]

@@ -1,0 +1,18 @@
+"""The header links of each hat: every role module declares its own `NAV`."""
+
+from orgs.models import OrgKind
+
+from . import board, cell, member, residence, workplace
+
+NAV_BY_KIND: dict[str, list[tuple[str, str]]] = {
+    OrgKind.WORKPLACE_COMMITTEE: workplace.NAV,
+    OrgKind.WORKPLACE_CELL: workplace.CELL_NAV if hasattr(workplace, "CELL_NAV") else [],
+    OrgKind.RESIDENCE_COMMITTEE: residence.NAV,
+    OrgKind.RESIDENCE_CELL: cell.NAV,
+    OrgKind.PROVINCE_BOARD: board.NAV,
+    "member": member.NAV,
+}
+
+
+def links_for(kind: str | None) -> list[tuple[str, str]]:
+    return [("Trang chính", "home"), *NAV_BY_KIND.get(kind or "", [])]
