@@ -55,9 +55,12 @@ def scope_of(request: HttpRequest) -> access.Scope:
     return request.scope  # type: ignore[attr-defined,no-any-return]
 
 
-def act(request: HttpRequest, action: Callable[[], Any], *, success: str, form: Form | None = None) -> Any:
+def act(
+    request: HttpRequest, action: Callable[[], Any], *, success: str | Callable[[Any], str], form: Form | None = None
+) -> Any:
     """Run an action; on success say what happened, on refusal say why (and mark the form's fields).
 
+    `success` may be a function of the action's result ("Số 12-GGT/ĐU … Số 30-GGT/ĐU").
     Returns the action's result, or None when it was refused (nothing was changed then).
     """
     try:
@@ -71,7 +74,7 @@ def act(request: HttpRequest, action: Callable[[], Any], *, success: str, form: 
                 form.add_error(None, error.message)
         messages.error(request, error.message)
         return None
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return result
 
 
