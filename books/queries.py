@@ -58,7 +58,10 @@ class WorkplaceOverview:
 def workplace_overview(committee: Organisation, today: datetime.date) -> WorkplaceOverview:
     """Members of a workplace committee by state, and this year's comments. Four queries."""
     year = campaign_year(today)
-    active_letter = IntroductionLetter.objects.filter(book=OuterRef("pk"), status__in=LetterStatus.active())
+    # a draft is not sent yet: its member is still to introduce (as on the start-of-year review list)
+    active_letter = IntroductionLetter.objects.filter(
+        book=OuterRef("pk"), status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]
+    )
     issued = IntroductionLetter.objects.filter(book=OuterRef("pk"), status=LetterStatus.ISSUED)
     received = IntroductionLetter.objects.filter(book=OuterRef("pk"), status=LetterStatus.RECEIVED)
     # annotation names differ from the aggregate names: PostgreSQL refuses a clash
