@@ -23,12 +23,14 @@ from members.models import Exemption, Member
 from orgs.models import COMMITTEE_ROLES, Organisation, OrgKind, Role, RoleAssignment
 
 from .models import (
+    AddressChangeRequest,
     AnnualRating,
     Book,
     CommentRequest,
     Event,
     IntroductionLetter,
     LetterStatus,
+    MeetingAttendance,
     ResidenceMeeting,
     ResidenceRegisterEntry,
     ViolationNotice,
@@ -196,12 +198,19 @@ def meetings(scope: Scope) -> QuerySet[ResidenceMeeting]:
     q = Q(cell__in=scope.residence_cells) | Q(cell__parent__in=scope.residence_committees)
     if scope.provinces:
         q |= Q(cell__province_code__in=scope.provinces)
+    if scope.member_id:
+        q |= Q(pk__in=MeetingAttendance.objects.filter(member_id=scope.member_id).values("meeting_id"))
     return ResidenceMeeting.objects.filter(q)
 
 
 def ratings(scope: Scope) -> QuerySet[AnnualRating]:
     """Ratings are the workplace's: never shown to the residence side."""
     return AnnualRating.objects.filter(book__in=books(scope).values("pk"))
+
+
+def address_changes(scope: Scope) -> QuerySet[AddressChangeRequest]:
+    """A member's address-change requests: the member and the workplace side holding the book."""
+    return AddressChangeRequest.objects.filter(book__in=books(scope).values("pk"))
 
 
 def events(scope: Scope) -> QuerySet[Event]:

@@ -21,8 +21,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from members.models import EmploymentStatus, Exemption, Member
+from members.models import EmploymentStatus, Exemption, Member, ResidenceKind
 from orgs.models import (
     COMMITTEE_ROLES,
     SIGNING_ROLES,
@@ -39,9 +40,12 @@ from orgs.text import nfc
 from . import clock
 from .errors import InvalidInput, NotAllowed, TransitionError
 from .models import (
+    ADDRESS_CHANGE_TRANSITIONS,
     COMMENT_TRANSITIONS,
     LETTER_TRANSITIONS,
     NOTICE_TRANSITIONS,
+    AddressChangeRequest,
+    AddressChangeStatus,
     AnnualRating,
     Book,
     BookClosedReason,
@@ -204,6 +208,7 @@ _LOCK_RELATED: dict[type[models.Model], tuple[str, ...]] = {
         "requesting_committee",
     ),
     ViolationNotice: ("book__member", "workplace_committee"),
+    AddressChangeRequest: ("book__holder", "member", "commune"),
 }
 
 
@@ -1709,3 +1714,125 @@ def merge_communes(
         },
     )
     return into
+
+
+# --------------------------------------------------------------------------- address change requests
+
+
+@transaction.atomic
+def request_address_change(
+    member: Member,
+    *,
+    by: Any,
+    commune: AdministrativeUnit,
+    line: str,
+    residence_kind: str = ResidenceKind.PERMANENT,
+    moving_on: datetime.date,
+    note: str = "",
+) -> AddressChangeRequest:
+    """The member tells the workplace committee of a new address; the committee then accepts or rejects it.
+
+    Only the member's own login may ask, one pending request per book at a time.
+    """
+    if by is None or not getattr(by, "is_active", False) or member.user_id is None or by.pk != member.user_id:
+        raise NotAllowed("Chỉ chính đảng viên mới gửi được đề nghị chuyển nơi cư trú của mình.")
+    member = _lock(member)
+    book = _open_book(member)
+    acting = Acting(by, "member", None)
+    pending = book.address_change_requests.filter(status=AddressChangeStatus.PENDING).first()
+    if pending is not None:
+        raise TransitionError(
+            f"Bạn đã có một đề nghị chuyển nơi cư trú gửi ngày {timezone.localdate(pending.created_at):%d/%m/%Y} "
+            "đang chờ cấp ủy xử lý."
+        )
+    line = nfc(line)
+    errors: dict[str, list[str]] = {}
+    if not line:
+        errors["line"] = ["Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ."]
+    if commune.level != UnitLevel.COMMUNE or (commune.valid_until is not None and commune.valid_until < today()):
+        errors["commune"] = ["Hãy chọn xã/phường/đặc khu hiện nay."]
+    if residence_kind not in ResidenceKind.values:
+        errors["residence_kind"] = ["Hãy chọn thường trú hoặc tạm trú."]
+    note = nfc(note)
+    if len(note) > 1000:
+        errors["note"] = ["Ghi chú dài quá 1.000 ký tự."]
+    if errors:
+        raise InvalidInput(next(iter(errors.values()))[0], field_errors=errors)
+    current = (member.residence_commune_id, member.residence_line, member.residence_kind)
+    if (commune.pk, line, residence_kind) == current:
+        raise InvalidInput("Địa chỉ mới trùng địa chỉ hiện tại.")
+    request = AddressChangeRequest.objects.create(
+        member=member,
+        book=book,
+        commune=commune,
+        line=line,
+        residence_kind=residence_kind,
+        moving_on=moving_on,
+        note=note,
+        created_at=clock.now(),
+    )
+    _event(
+        "address_change_requested",
+        acting,
+        request,
+        after=AddressChangeStatus.PENDING,
+        member=member,
+        book=book,
+        data={"commune": commune.pk, "line": line, "kind": residence_kind, "moving_on": moving_on.isoformat()},
+    )
+    return request
+
+
+@transaction.atomic
+def handle_address_change(
+    request: AddressChangeRequest,
+    *,
+    accept: bool,
+    answer: str = "",
+    by: Any,
+    on: datetime.date | None = None,
+) -> AddressChangeRequest:
+    """The workplace committee holding the book accepts or rejects a member's address change.
+
+    Accepting runs `change_residence` in the same transaction (the letter in force is superseded
+    and a new one issued, which writes its own `residence_changed` event); rejecting needs an answer.
+    """
+    on = on or today()
+    request = _lock(request)
+    acting = _committee_roles(by, request.book.holder, what="xử lý đề nghị chuyển nơi cư trú này")
+    _not_in_future(on, "Ngày xử lý")
+    target = AddressChangeStatus.DONE if accept else AddressChangeStatus.REJECTED
+    _check_transition(ADDRESS_CHANGE_TRANSITIONS, request.status, target, "Đề nghị này đã được xử lý trước đó.")
+    answer = nfc(answer)
+    if not accept and len(answer) < 5:
+        raise InvalidInput(
+            "Hãy ghi lý do không chấp nhận để đảng viên biết.",
+            field_errors={"answer": ["Bắt buộc khi không chấp nhận."]},
+        )
+    new_letter = None
+    if accept:
+        new_letter = change_residence(
+            request.member,
+            commune=request.commune,
+            line=request.line,
+            kind=request.residence_kind,
+            by=by,
+            on=on,
+        )
+    before = request.status
+    request.status = target
+    request.answer = answer
+    request.handled_by = by
+    request.handled_on = on
+    request.save(update_fields=["status", "answer", "handled_by", "handled_on"])
+    _event(
+        "address_change_accepted" if accept else "address_change_rejected",
+        acting,
+        request,
+        before=before,
+        after=target,
+        member=request.member,
+        book=request.book,
+        data={"new_letter": new_letter.pk if new_letter else None},
+    )
+    return request

@@ -774,3 +774,76 @@ class Event(models.Model):
         from .verbs import VERB_LABELS
 
         return VERB_LABELS.get(self.verb, self.verb)
+
+
+# --------------------------------------------------------------------------- address change
+
+
+class AddressChangeStatus(models.TextChoices):
+    PENDING = "pending", "Chờ cấp ủy nơi công tác xử lý"
+    DONE = "done", "Đã ghi địa chỉ mới"
+    REJECTED = "rejected", "Không chấp nhận"
+
+    @property
+    def badge(self) -> str:
+        return {
+            AddressChangeStatus.PENDING: Badge.AMBER,
+            AddressChangeStatus.DONE: Badge.GREEN,
+            AddressChangeStatus.REJECTED: Badge.RED,
+        }[self]
+
+
+ADDRESS_CHANGE_TRANSITIONS: dict[str, set[str]] = {
+    AddressChangeStatus.PENDING: {AddressChangeStatus.DONE, AddressChangeStatus.REJECTED},
+    AddressChangeStatus.DONE: set(),
+    AddressChangeStatus.REJECTED: set(),
+}
+
+
+class AddressChangeRequest(models.Model):
+    """A member asks the workplace committee to record a new residence (and send a new letter)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="address_change_requests")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="address_change_requests")
+    commune = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="+", verbose_name="xã/phường/đặc khu mới"
+    )
+    line = models.CharField("số nhà, đường, thôn/ấp/khóm/tổ", max_length=200)
+    residence_kind = models.CharField("loại cư trú", max_length=10, choices=ResidenceKind.choices)
+    moving_on = models.DateField("chuyển đến từ ngày")
+    note = models.TextField("ghi chú của đảng viên", blank=True)
+    status = models.CharField(max_length=10, choices=AddressChangeStatus.choices, default=AddressChangeStatus.PENDING)
+    created_at = models.DateTimeField("ngày gửi", default=clock.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_on = models.DateField("ngày xử lý", null=True, blank=True)
+    answer = models.TextField("trả lời của cấp ủy", blank=True)
+
+    class Meta:
+        verbose_name = "đề nghị chuyển nơi cư trú"
+        verbose_name_plural = "đề nghị chuyển nơi cư trú"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["book"],
+                condition=Q(status="pending"),
+                name="one_pending_address_change_per_book",
+                violation_error_message="Đã có một đề nghị chuyển nơi cư trú đang chờ xử lý.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(answer=""),
+                name="rejected_address_change_has_answer",
+                violation_error_message="Không chấp nhận đề nghị thì phải ghi lý do.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Đề nghị chuyển nơi cư trú — {self.member}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == AddressChangeStatus.PENDING
+
+    def address(self) -> str:
+        return f"{self.line}, {self.commune.full_name()}"

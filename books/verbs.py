@@ -27,4 +27,7 @@ VERB_LABELS = {
     "rating_recorded": "Xếp loại cuối năm",
     "term_rolled_over": "Kết thúc nhiệm kỳ, mở sổ nhiệm kỳ mới",
     "communes_merged": "Sắp xếp đơn vị hành chính: hợp nhất đảng ủy xã/phường",
+    "address_change_requested": "Đảng viên đề nghị chuyển nơi cư trú",
+    "address_change_accepted": "Chấp nhận đề nghị chuyển nơi cư trú",
+    "address_change_rejected": "Không chấp nhận đề nghị chuyển nơi cư trú",
 }

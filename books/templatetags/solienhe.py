@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import format_html
 
 from books.models import (
+    AddressChangeRequest,
+    AddressChangeStatus,
     Book,
     BookStatus,
     CommentRequest,
@@ -23,6 +25,7 @@ STATUS_CHOICES = {
     IntroductionLetter: LetterStatus,
     CommentRequest: CommentStatus,
     ViolationNotice: NoticeStatus,
+    AddressChangeRequest: AddressChangeStatus,
 }
 
 
@@ -32,5 +35,5 @@ def status_badge(obj: Any) -> str:
     choices = STATUS_CHOICES.get(type(obj))  # type: ignore[arg-type]
     if choices is None:
         return ""
-    status: BookStatus | LetterStatus | CommentStatus | NoticeStatus = choices(obj.status)  # type: ignore[attr-defined]
+    status: BookStatus | LetterStatus | CommentStatus | NoticeStatus | AddressChangeStatus = choices(obj.status)  # type: ignore[attr-defined]
     return format_html('<span class="badge {}">{}</span>', status.badge, status.label)
