@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from members.models import EmploymentStatus, Exemption, Member, ResidenceKind
@@ -70,6 +71,10 @@ from .models import (
 )
 
 SYSTEM_NAME = "Hệ thống (tác vụ tự động)"
+
+# Sent with `events=[...]` after `Event.objects.bulk_create`, which sends no post_save
+# (the notifications app listens to both).
+events_bulk_created = Signal()
 
 
 # --------------------------------------------------------------------------- plumbing
@@ -1027,6 +1032,7 @@ def open_campaign(
             result.by_residence_committee.get(request.residence_committee_id, 0) + 1
         )
     Event.objects.bulk_create(events)
+    events_bulk_created.send(sender=Event, events=events)
     result.created = created
     return result
 
