@@ -2,10 +2,10 @@
 
 from orgs.models import OrgKind
 
-from . import board, cell, member, residence, workplace
+from . import board, cell, member, requests, residence, workplace
 
 NAV_BY_KIND: dict[str, list[tuple[str, str]]] = {
-    OrgKind.WORKPLACE_COMMITTEE: workplace.NAV,
+    OrgKind.WORKPLACE_COMMITTEE: [*workplace.NAV, *requests.NAV],
     OrgKind.WORKPLACE_CELL: workplace.CELL_NAV if hasattr(workplace, "CELL_NAV") else [],
     OrgKind.RESIDENCE_COMMITTEE: residence.NAV,
     OrgKind.RESIDENCE_CELL: cell.NAV,

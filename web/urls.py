@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("noi-cong-tac/yeu-cau/", include("web.requests")),
     path("noi-cong-tac/", include("web.workplace")),
     path("noi-cu-tru/", include("web.residence")),
     path("chi-bo/", include("web.cell")),

@@ -52,6 +52,10 @@ def login(client, user):
 
 @pytest.fixture
 def world(cast):
+    return build_world(cast)
+
+
+def build_world(cast):
     """Five members and their 2026 comments, as of 27/11/2026 (comments due 31/10, returns 15/11):
 
     | member | workplace | lives in    | letter   | 2026 comment           | rating          |
