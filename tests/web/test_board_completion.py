@@ -170,6 +170,17 @@ def test_each_commune_of_the_province_has_its_row_with_the_hand_computed_figures
     assert "Đảng ủy phường Ba Đình" not in body
 
 
+def test_the_board_home_page_links_to_the_tables_and_the_late_committees(client, cast, world):
+    body = login(client, cast.board_officer).get("/").content.decode()
+    for url in (
+        reverse("board:communes"),
+        reverse("board:workplaces"),
+        reverse("board:commune", args=[cast.long_chau.pk]),
+        reverse("board:workplace", args=[cast.finance.pk]),
+    ):
+        assert f'href="{url}"' in body
+
+
 def test_a_commune_with_nothing_yet_shows_a_dash_not_zero_per_cent(client, cast):
     response = login(client, cast.board_officer).get(reverse("board:communes"))
     assert figures(response, "requested", "percent")["Đảng ủy phường Long Châu"] == (0, None)

@@ -75,6 +75,17 @@ def test_a_comment_still_at_the_residence_side_shows_no_summary(client, cast):
     assert "Hoàn thành tốt trách nhiệm nơi cư trú" not in body
 
 
+def test_the_home_page_shows_a_summary_only_once_returned_and_links_to_the_book(client, cast):
+    request = comment_at(cast, "certified")
+    login(client, cast.member_user)
+    home = body_of(client.get("/"))
+    assert "Hoàn thành tốt trách nhiệm nơi cư trú" not in home
+    assert f'href="{reverse("member:book")}"' in home and f'href="{reverse("member:address_change")}"' in home
+    with time_machine.travel(datetime.date(2026, 11, 1)):
+        actions.return_comment(request, by=cast.lc_secretary)
+    assert "Hoàn thành tốt trách nhiệm nơi cư trú" in body_of(client.get("/"))
+
+
 def test_the_member_sees_nothing_of_another_member(client, cast, year_of_work, neighbour):
     login(client, cast.member_user)
     body = body_of(client.get(reverse("member:book")))
