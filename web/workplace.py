@@ -372,7 +372,13 @@ def members(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/workplace/members.html",
-        {"page": page, "filters": filters, "query": _query_string(request), "is_committee": _is_committee(request)},
+        {
+            "page": page,
+            "filters": filters,
+            "query": _query_string(request),
+            "is_committee": _is_committee(request),
+            "show_cell": len(cells) > 1,
+        },
     )
 
 
