@@ -19,10 +19,10 @@ help: ## list the targets
 setup: ## Debian packages, a Python >= 3.12 and .venv with requirements-dev.txt (quiet when done)
 	@scripts/setup.sh
 
-run: setup ## migrate, load the demo province when empty, print the logins, serve http://127.0.0.1:8000
+run: setup ## migrate, load the demo province when empty, print the logins, run the task worker, serve http://127.0.0.1:8000
 	$(MANAGE) migrate --verbosity 0
 	$(MANAGE) seed_demo --if-empty
-	$(MANAGE) runserver 127.0.0.1:8000
+	VENV_PYTHON=$(VENV_PYTHON) scripts/run-dev.sh 127.0.0.1:8000
 
 lint: setup ## ruff check, ruff format --check, mypy on the domain code, no missing migrations
 	$(VENV)/bin/ruff check .

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "notifications",
     "orgs",
     "members",
     "books",
@@ -193,6 +194,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # The regulation profile a new book is opened under when none is named.
 DEFAULT_REGULATION_PROFILE = os.environ.get("DEFAULT_REGULATION_PROFILE", "213/2020")
+
+# Reminders go this many days before each deadline of the regulation profile (send_reminders).
+REMINDER_DAYS = [int(day) for day in env_list("REMINDER_DAYS", "7,1")]
 
 LOGGING = {
     "version": 1,

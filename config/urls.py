@@ -7,5 +7,6 @@ admin.site.site_title = "Sổ liên hệ 213"
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("thong-bao/", include("notifications.urls")),
     path("", include("web.urls")),
 ]
