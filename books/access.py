@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -184,8 +185,8 @@ def register(scope: Scope) -> QuerySet[ResidenceRegisterEntry]:
 
 
 def notices(scope: Scope) -> QuerySet[ViolationNotice]:
-    q = Q(workplace_committee__in=scope.workplace_committees) | Q(
-        residence_committee__in=scope.residence_committees
+    q = Q(workplace_committee__in=scope.workplace_committees) | (
+        Q(residence_committee__in=scope.residence_committees) & ~Q(book__member__exemption=Exemption.E2)
     )
     if scope.provinces:
         q |= Q(workplace_committee__province_code__in=scope.provinces)
@@ -231,5 +232,5 @@ def get_visible[M: Model](queryset: QuerySet[M], pk: Any) -> M:
     """The object if the user may see it, else 404 (never 403: existence is not revealed)."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("Không tìm thấy hoặc bạn không có quyền xem.") from None
