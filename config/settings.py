@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "books",
     "accounts",
     "web",
+    "api",
 ]
 
 MIDDLEWARE = [

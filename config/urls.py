@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("", include("web.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.urls_web")),
 ]
