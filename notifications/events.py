@@ -82,6 +82,7 @@ class Target:
     object_id: int | None = None  # for the link
     # a residence cell with no secretary in the system: its committee's staff are told instead
     fallback_org: int | None = None
+    pages: list[links.Candidate] | None = None  # where to go, instead of the kind's usual pages
 
 
 @dataclass
@@ -256,6 +257,7 @@ def _comment_to_write(e: Event, request: CommentRequest, loaded: Loaded) -> Targ
         f"comment:{request.pk}",
         org_id=request.residence_committee_id,
         object_id=request.pk,
+        pages=links.LETTER_FIRST,
     )
 
 
@@ -527,7 +529,13 @@ def _notify_chunk(ids: list[int]) -> list[Notification]:
                     kind=target.kind,
                     title=target.title[:200],
                     body=target.body,
-                    link=links.event_link(target.kind, org_kind, object_id=target.object_id, member_id=e.member_id),
+                    link=links.event_link(
+                        target.kind,
+                        org_kind,
+                        object_id=target.object_id,
+                        member_id=e.member_id,
+                        candidates=target.pages,
+                    ),
                     event=e,
                     member_id=e.member_id,
                     object_key=target.object_key,

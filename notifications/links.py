@@ -32,35 +32,39 @@ EVENT_LINKS: dict[tuple[str, str], list[Candidate]] = {
     (K.LETTER_TO_RECEIVE, R): [("residence:letters", None)],
     (K.MEMBER_ASSIGNED, RC): [("cell:members", None)],
     (K.COMMENT_TO_WRITE, RC): [("cell:comment", "object"), ("cell:comments", None)],
-    (K.COMMENT_TO_WRITE, R): [("residence:letters", None)],
+    # a cell without a secretary: the committee enters the paper form for it
+    (K.COMMENT_TO_WRITE, R): [("residence:paper_comment", "object"), ("residence:waiting", None)],
     (K.COMMENT_TO_FIX, RC): [("cell:comment", "object"), ("cell:comments", None)],
-    (K.COMMENT_TO_CERTIFY, R): [("residence:comment", "object"), ("residence:comments", None)],
-    (K.COMMENT_TO_ACKNOWLEDGE, W): [
-        ("workplace:comment", "object"),
-        ("workplace:returned", None),
-        ("workplace:comments", None),
-    ],
+    (K.COMMENT_TO_FIX, R): [("residence:paper_comment", "object"), ("residence:waiting", None)],
+    (K.COMMENT_TO_CERTIFY, R): [("residence:comments", None)],
+    (K.COMMENT_TO_ACKNOWLEDGE, W): [("workplace:comment", "object"), ("workplace:returned", None)],
     (K.NOTICE_TO_ANSWER, W): [("workplace:notice", "object"), ("workplace:notices", None)],
-    (K.NOTICE_ANSWERED, R): [("residence:notice", "object"), ("residence:notices", None)],
+    (K.NOTICE_ANSWERED, R): [("residence:notice", "object"), ("residence:register", None)],
     (K.BOOK_TRANSFERRED, W): [("workplace:member", "member"), ("workplace:members", None)],
     (K.ADDRESS_CHANGE, W): [
         ("workplace:address_change", "object"),
-        ("workplace:address_changes", None),
+        ("workplace:member_residence", "member"),
         ("workplace:member", "member"),
     ],
     (K.ADDRESS_CHANGE_HANDLED, "member"): [("member:book", None)],
 }
+# a request whose letter is not received yet: receiving it (and assigning a cell) comes first
+LETTER_FIRST: list[Candidate] = [("residence:letters", None)]
 
 # (reminder topic, kind of the recipient's organisation) -> candidates
 TOPIC_LINKS: dict[tuple[str, str], list[Candidate]] = {
     ("letters_to_issue", W): [("workplace:review", None), ("workplace:members", None)],
     ("comments_to_write", RC): [("cell:comments", None)],
-    ("comments_to_write", R): [("residence:comments", None), ("residence:letters", None)],
+    ("comments_to_write", R): [("residence:waiting", None), ("residence:comments", None)],
     ("comments_to_return", R): [("residence:comments", None)],
     ("ratings", W): [("workplace:ratings", None), ("workplace:members", None)],
-    ("ratings", WC): [("workplace:ratings", None), ("workplace:cell_members", None)],
+    ("ratings", WC): [("workplace:ratings", None), ("workplace:members", None)],
+    # the board: late residence committees for the comments, late workplace committees otherwise
+    ("comments_to_write", B): [("board:communes", None)],
+    ("comments_to_return", B): [("board:communes", None)],
+    ("letters_to_issue", B): [("board:workplaces", None)],
+    ("ratings", B): [("board:workplaces", None)],
 }
-ESCALATION_LINKS: list[Candidate] = [("board:late", None), ("board:overview", None)]
 
 
 @functools.cache
@@ -83,11 +87,12 @@ def first_link(candidates: list[Candidate], *, object_id: int | None = None, mem
     return reverse("home")
 
 
-def event_link(kind: str, org_kind: str, *, object_id: int | None, member_id: int | None) -> str:
-    return first_link(EVENT_LINKS.get((kind, org_kind), []), object_id=object_id, member_id=member_id)
+def event_link(
+    kind: str, org_kind: str, *, object_id: int | None, member_id: int | None, candidates: list[Candidate] | None = None
+) -> str:
+    chosen = candidates if candidates is not None else EVENT_LINKS.get((kind, org_kind), [])
+    return first_link(chosen, object_id=object_id, member_id=member_id)
 
 
 def topic_link(topic: str, org_kind: str) -> str:
-    if org_kind == B:
-        return first_link(ESCALATION_LINKS)
     return first_link(TOPIC_LINKS.get((topic, org_kind), []))

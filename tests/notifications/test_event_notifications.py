@@ -322,3 +322,28 @@ def test_one_commit_of_many_events_costs_the_same_queries_as_one(cast):
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
     assert Notification.objects.filter(kind=NotificationKind.MEMBER_ASSIGNED).count() == 22
+
+
+def test_every_link_leads_to_a_page_of_this_site(cast, requested, committed):
+    from django.urls import resolve
+
+    with committed():
+        sign(cast, requested)
+    with committed():
+        actions.raise_notice(cast.member, description=NOTICE, observed_on=datetime.date(2026, 10, 1), by=cast.lc_clerk)
+    links = set(Notification.objects.values_list("link", flat=True))
+    assert len(links) >= 2
+    for link in links:
+        assert link.startswith("/") and resolve(link)
+
+
+def test_a_link_falls_back_to_the_next_page_that_exists_then_home():
+    from django.urls import reverse
+
+    from notifications.links import first_link
+
+    assert first_link([("khong:co", "object"), ("notifications:open", "object")], object_id=7) == reverse(
+        "notifications:open", args=[7]
+    )
+    assert first_link([("notifications:open", "member")], object_id=7) == reverse("home")  # no member: skipped
+    assert first_link([("khong:co", None)]) == reverse("home")
