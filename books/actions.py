@@ -703,6 +703,34 @@ def change_residence(
     member = _lock(member)
     book = _open_book(member)
     acting = _committee_roles(by, book.holder, what="ghi chuyển nơi cư trú cho đảng viên này")
+    new_letter, before, data = _move_residence(member, book, acting, commune=commune, line=line, kind=kind, on=on)
+    _event(
+        "residence_changed",
+        acting,
+        member,
+        before=before,
+        after=new_letter.status if new_letter else "",
+        member=member,
+        book=book,
+        data=data,
+    )
+    return new_letter
+
+
+def _move_residence(
+    member: Member,
+    book: Book,
+    acting: Acting,
+    *,
+    commune: AdministrativeUnit,
+    line: str,
+    kind: str | None,
+    on: datetime.date,
+) -> tuple[IntroductionLetter | None, str, dict[str, Any]]:
+    """The work of a change of residence, without its event (the caller writes one).
+
+    Returns the new letter (or None), the old letter's status before, and the event's data.
+    """
     line = nfc(line)
     if not line:
         raise InvalidInput("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ.", field_errors={"line": ["Bắt buộc."]})
@@ -741,30 +769,21 @@ def change_residence(
         new_letter.number = _next_number(book.holder, on.year)
         new_letter.status = LetterStatus.ISSUED
         new_letter.issued_on = on
-        new_letter.signed_by = by
+        new_letter.signed_by = acting.user
         new_letter.signer_name, new_letter.signer_title = _signer_for(book.holder, acting)
         new_letter.save()
         if current.status == LetterStatus.SUPERSEDED:
             current.superseded_by = new_letter
             current.save(update_fields=["superseded_by"])
-    _event(
-        "residence_changed",
-        acting,
-        member,
-        before=letter_before,
-        after=new_letter.status if new_letter else "",
-        member=member,
-        book=book,
-        data={
-            "old": old,
-            "new": {"commune": commune.pk, "line": line, "kind": member.residence_kind},
-            "old_letter": current.pk if current else None,
-            "new_letter": new_letter.pk if new_letter else None,
-            "register_entry_closed": entry.pk if entry else None,
-            "cancelled_comments": cancelled,
-        },
-    )
-    return new_letter
+    data = {
+        "old": old,
+        "new": {"commune": commune.pk, "line": line, "kind": member.residence_kind},
+        "old_letter": current.pk if current else None,
+        "new_letter": new_letter.pk if new_letter else None,
+        "register_entry_closed": entry.pk if entry else None,
+        "cancelled_comments": cancelled,
+    }
+    return new_letter, letter_before, data
 
 
 @transaction.atomic
@@ -1800,8 +1819,8 @@ def handle_address_change(
 ) -> AddressChangeRequest:
     """The workplace committee holding the book accepts or rejects a member's address change.
 
-    Accepting runs `change_residence` in the same transaction (the letter in force is superseded
-    and a new one issued, which writes its own `residence_changed` event); rejecting needs an answer.
+    Accepting does the work of `change_residence` in the same transaction (the letter in force is
+    superseded and a new one issued), recorded in this action's one event; rejecting needs an answer.
     """
     on = on or today()
     request = _lock(request)
@@ -1815,14 +1834,16 @@ def handle_address_change(
             "Hãy ghi lý do không chấp nhận để đảng viên biết.",
             field_errors={"answer": ["Bắt buộc khi không chấp nhận."]},
         )
-    new_letter = None
+    move: dict[str, Any] = {}
     if accept:
-        new_letter = change_residence(
-            request.member,
+        member = _lock(request.member)
+        _new_letter, _before, move = _move_residence(
+            member,
+            _open_book(member),
+            acting,
             commune=request.commune,
             line=request.line,
             kind=request.residence_kind,
-            by=by,
             on=on,
         )
     before = request.status
@@ -1839,6 +1860,6 @@ def handle_address_change(
         after=target,
         member=request.member,
         book=request.book,
-        data={"new_letter": new_letter.pk if new_letter else None},
+        data={"answer": answer, **move},
     )
     return request
