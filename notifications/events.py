@@ -9,7 +9,7 @@ every residence-side notification.
 
 | Verb | Who is told |
 |---|---|
-| letter_issued, residence_changed (new letter) | staff of the letter's residence committee |
+| letter_issued, residence_changed, address_change_accepted (new letter) | the letter's residence committee staff |
 | letter_received, cell_reassigned | the residence cell's secretary (also told of the member's open requests) |
 | comment_requested (on demand too) | the residence cell's secretary (the committee's staff while no cell) |
 | comment_sent_back | the residence cell's secretary |
@@ -19,7 +19,7 @@ every residence-side notification.
 | notice_answered | staff of the residence committee |
 | workplace_changed | staff of the new workplace committee |
 | address_change_requested | staff of the workplace committee holding the book |
-| address_change_accepted / _rejected | the member |
+| address_change_accepted / _rejected | the member (and the new letter, as above) |
 
 Staff means the secretary, deputies and clerks (`COMMITTEE_ROLES`). The person who acted is
 never told of their own action.
@@ -134,11 +134,14 @@ COMMENT_VERBS = {
     "comment_returned",
 }
 NOTICE_VERBS = {"notice_raised", "notice_answered"}
+# a move to a new address (accepting a member's request does the same work) sends a new letter
+NEW_LETTER_VERBS = {"residence_changed", "address_change_accepted"}
 MEMBER_SEEN_TO = {
     "comment_drafted",
     "comment_signed",
     "letter_withdrawn",
     "residence_changed",
+    "address_change_accepted",
     "employment_ended",
 }
 ADDRESS_VERBS = {"address_change_requested", "address_change_accepted", "address_change_rejected"}
@@ -154,10 +157,10 @@ def _load(events: Sequence[Event]) -> Loaded:
     org_ids: set[int] = set()
     for e in events:
         pk = _int(e.object_id)
+        if e.verb in NEW_LETTER_VERBS and _int(e.data.get("new_letter")):
+            letter_ids.add(int(e.data["new_letter"]))
         if e.verb in LETTER_VERBS and pk:
             letter_ids.add(pk)
-        elif e.verb == "residence_changed" and _int(e.data.get("new_letter")):
-            letter_ids.add(int(e.data["new_letter"]))
         elif e.verb in COMMENT_VERBS and pk:
             comment_ids.add(pk)
         elif e.verb in NOTICE_VERBS and pk:
@@ -275,7 +278,7 @@ def _targets(e: Event, loaded: Loaded) -> tuple[list[Resolution], list[Target]]:
 
     if verb == "letter_issued":
         todo += _letter_to_receive(e, loaded.letters.get(pk or 0), loaded)
-    elif verb == "residence_changed":
+    elif verb in NEW_LETTER_VERBS:
         todo += _letter_to_receive(e, loaded.letters.get(_int(data.get("new_letter")) or 0), loaded)
     elif verb in {"letter_received", "letter_withdrawn"}:
         done.append(Resolution(f"letter:{pk}", frozenset({K.LETTER_TO_RECEIVE})))
