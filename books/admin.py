@@ -4,6 +4,7 @@ event log can never be edited or deleted."""
 from django.contrib import admin
 
 from .models import (
+    AddressChangeRequest,
     AnnualRating,
     Book,
     CommentRequest,
@@ -82,3 +83,10 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor_name", "actor_role", "actor_org", "verb", "object_repr")
     list_filter = ("verb",)
     list_select_related = ("actor_org",)
+
+
+@admin.register(AddressChangeRequest)
+class AddressChangeAdmin(ReadOnlyAdmin):
+    list_display = ("member", "commune", "status", "created_at", "handled_on")
+    list_filter = ("status",)
+    list_select_related = ("member", "commune")
