@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "Sổ liên hệ 213 — quản trị hệ thống"
-admin.site.site_title = "Sổ liên hệ 213"
+admin.site.site_header = _("Sổ liên hệ 213 — quản trị hệ thống")
+admin.site.site_title = _("Sổ liên hệ 213")
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
+    # set_language: the language switch in the footer (POST language=vi|en, next=…)
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("", include("web.urls")),
