@@ -13,6 +13,7 @@ A refused action raises a `DomainError` with a Vietnamese message and changes no
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,7 @@ from .models import (
     AddressChangeRequest,
     AddressChangeStatus,
     AnnualRating,
+    Attachment,
     Book,
     BookClosedReason,
     BookStatus,
@@ -65,6 +67,7 @@ from .models import (
     RegulationProfile,
     ResidenceMeeting,
     ResidenceRegisterEntry,
+    ScanType,
     Term,
     TermStatus,
     ViolationNotice,
@@ -1863,3 +1866,119 @@ def handle_address_change(
         data={"answer": answer, **move},
     )
     return request
+
+
+# --------------------------------------------------------------------------- scans of paper forms
+
+# The first bytes of each accepted kind of scan: the type is read from the content, never from
+# the file's name or the browser's word for it.
+SCAN_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", ScanType.PDF),
+    (b"\xff\xd8\xff", ScanType.JPEG),
+    (b"\x89PNG\r\n\x1a\n", ScanType.PNG),
+)
+
+
+def detect_scan_type(head: bytes) -> str | None:
+    """The ScanType of a file from its first bytes, or None when it is none of them."""
+    return next((kind for magic, kind in SCAN_SIGNATURES if head.startswith(magic)), None)
+
+
+def megabytes(size: int) -> str:
+    """'12,3 MB': a size as a Vietnamese reader writes it."""
+    return f"{size / 1_000_000:.1f}".replace(".", ",") + " MB"
+
+
+def _scan_name(name: str) -> str:
+    """The uploader's file name without any folder part, NFC, at most 200 characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    cleaned = nfc("".join(ch for ch in base if ch.isprintable()))
+    return cleaned[-200:] or "ban-quet"
+
+
+def _check_scan(upload: Any) -> tuple[str, int]:
+    """(detected type, size) of an uploaded scan, or InvalidInput saying what is wrong."""
+    from django.conf import settings
+
+    limit = int(getattr(settings, "SCAN_MAX_BYTES", 10_000_000))
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, 2)
+        size = upload.tell()
+    if not size:
+        raise InvalidInput("Tệp rỗng: hãy chọn tệp bản quét.", field_errors={"file": ["Tệp rỗng."]})
+    if size > limit:
+        raise InvalidInput(
+            f"Tệp quá lớn ({megabytes(size)}); giới hạn là {megabytes(limit)}. "
+            "Hãy quét với độ phân giải thấp hơn (150–200 dpi) hoặc chia thành nhiều tệp.",
+            field_errors={"file": [f"Quá {megabytes(limit)}."]},
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    kind = detect_scan_type(head)
+    if kind is None:
+        raise InvalidInput(
+            "Tệp không phải bản quét PDF, JPEG hoặc PNG (đã kiểm tra nội dung tệp, không theo tên tệp). "
+            "Hãy quét lại và lưu ra PDF, JPEG hoặc PNG.",
+            field_errors={"file": ["Nội dung tệp không phải PDF, JPEG hoặc PNG."]},
+        )
+    return kind, int(size)
+
+
+@transaction.atomic
+def attach_scan(obj: IntroductionLetter | CommentRequest, *, upload: Any, by: Any) -> Attachment:
+    """Attach the scan of a paper letter (1-213) or comment form (3-213).
+
+    Allowed to the staff of the committees that hold the document: the workplace committee
+    holding the book, and the residence committee handling it (never for an E2 member, nor for
+    a draft letter the residence side has not received). The type is checked by content.
+    """
+    if isinstance(obj, IntroductionLetter):
+        document: IntroductionLetter | CommentRequest = _lock(obj)
+        book = document.book
+        residence = None if document.status == LetterStatus.DRAFT else document.residence_committee
+        what = "đính kèm bản quét cho giấy giới thiệu này"
+    elif isinstance(obj, CommentRequest):
+        document = _lock(obj)
+        book = document.book
+        residence = document.residence_committee
+        what = "đính kèm bản quét cho phiếu nhận xét này"
+    else:
+        raise InvalidInput("Chỉ đính kèm bản quét cho giấy giới thiệu hoặc phiếu nhận xét.")
+    member = book.member
+    if member.exemption == Exemption.E2:
+        residence = None  # the residence side never sees an E2 member
+    acting = _authorize(by, [book.holder, residence], COMMITTEE_ROLES, what=what)
+    if book.status != BookStatus.OPEN:
+        raise TransitionError("Sổ liên hệ đã đóng (chỉ xem): không đính kèm thêm bản quét được.")
+    kind, size = _check_scan(upload)
+    attachment = Attachment(
+        letter=document if isinstance(document, IntroductionLetter) else None,
+        comment=document if isinstance(document, CommentRequest) else None,
+        original_name=_scan_name(getattr(upload, "name", "")),
+        size=size,
+        content_type=kind,
+        uploaded_by=by,
+        uploaded_at=clock.now(),
+    )
+    attachment.file.save("scan", upload, save=False)
+    try:
+        attachment.save()
+        _event(
+            "scan_attached",
+            acting,
+            document,
+            member=member,
+            book=book,
+            data={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "type": kind,
+                "size": size,
+            },
+        )
+    except BaseException:
+        attachment.file.delete(save=False)
+        raise
+    return attachment

@@ -847,3 +847,70 @@ class AddressChangeRequest(models.Model):
 
     def address(self) -> str:
         return f"{self.line}, {self.commune.full_name()}"
+
+
+# --------------------------------------------------------------------------- scans of paper forms
+
+
+class ScanType(models.TextChoices):
+    """The kinds of scan accepted, as detected from the file's first bytes (never its name)."""
+
+    PDF = "application/pdf", "PDF"
+    JPEG = "image/jpeg", "Ảnh JPEG"
+    PNG = "image/png", "Ảnh PNG"
+
+    @property
+    def extension(self) -> str:
+        return {ScanType.PDF: "pdf", ScanType.JPEG: "jpg", ScanType.PNG: "png"}[self]
+
+
+def scan_upload_to(instance: Attachment, filename: str) -> str:
+    """scans/YYYY/<random>.<ext>: the stored name never comes from the uploader."""
+    import secrets
+
+    year = (instance.uploaded_at or clock.now()).year
+    return f"scans/{year:04d}/{secrets.token_hex(16)}.{ScanType(instance.content_type).extension}"
+
+
+class Attachment(models.Model):
+    """The scan of a paper form entered by a clerk: an introduction letter or a comment form."""
+
+    letter = models.ForeignKey(
+        IntroductionLetter, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    comment = models.ForeignKey(
+        CommentRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField("tệp", upload_to=scan_upload_to, max_length=200)
+    original_name = models.CharField("tên tệp gốc", max_length=200)
+    size = models.PositiveIntegerField("dung lượng (byte)")
+    content_type = models.CharField("loại tệp", max_length=30, choices=ScanType.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("thời điểm tải lên", default=clock.now)
+
+    class Meta:
+        verbose_name = "bản quét"
+        verbose_name_plural = "bản quét"
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(letter__isnull=False, comment__isnull=True) | Q(letter__isnull=True, comment__isnull=False),
+                name="attachment_of_one_document",
+                violation_error_message="Bản quét phải thuộc đúng một giấy tờ (giấy giới thiệu hoặc phiếu nhận xét).",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Bản quét {self.original_name}"
+
+    @property
+    def document(self) -> IntroductionLetter | CommentRequest:
+        document = self.letter if self.letter_id else self.comment
+        assert document is not None  # the check constraint: exactly one is set
+        return document
+
+    @property
+    def download_name(self) -> str:
+        """The original name with the extension of the detected type."""
+        stem = self.original_name.rsplit(".", 1)[0] if "." in self.original_name else self.original_name
+        return f"{stem or 'ban-quet'}.{ScanType(self.content_type).extension}"

@@ -30,4 +30,5 @@ VERB_LABELS = {
     "address_change_requested": "Đảng viên đề nghị chuyển nơi cư trú",
     "address_change_accepted": "Chấp nhận đề nghị chuyển nơi cư trú",
     "address_change_rejected": "Không chấp nhận đề nghị chuyển nơi cư trú",
+    "scan_attached": "Đính kèm bản quét giấy tờ",
 }

@@ -7,4 +7,5 @@ urlpatterns = [
     path("chi-bo/", include("web.cell")),
     path("ban-to-chuc/", include("web.board")),
     path("cua-toi/", include("web.member")),
+    path("ban-quet/", include("web.scans")),
 ]

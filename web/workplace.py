@@ -54,6 +54,7 @@ from orgs.models import WORKPLACE_SIDE, AdministrativeUnit, Organisation, OrgKin
 from orgs.text import fold
 
 from .common import act, hat_of, hat_required, paginate, scope_of
+from .scans import of_book as scans_of_book
 
 app_name = "workplace"
 
@@ -594,6 +595,7 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
             "is_committee": _is_committee(request),
             "rating_year": queries.campaign_year(today()),
             "can_act": _is_committee(request) and current.book.is_open,
+            "scans": scans_of_book(scope_of(request), current.book),
         },
     )
 
