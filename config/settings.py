@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "web",
     "api",
+    "documents",
 ]
 
 MIDDLEWARE = [
