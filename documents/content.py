@@ -27,7 +27,7 @@ from books.models import (
     ResidenceRegisterEntry,
 )
 from members.models import Member, ResidenceKind, Sex
-from orgs.models import AdministrativeUnit, Organisation, OrgKind, Role, RoleAssignment
+from orgs.models import AdministrativeUnit, Organisation, OrgKind, Role, RoleAssignment, UnitEdition, UnitLevel
 
 from .verification import Stamp, stamps_for
 
@@ -50,13 +50,18 @@ def place_of(org: Organisation | None) -> str:
         return DOTS
     if org.place_name:
         return org.place_name
-    commune = org.commune if org.commune_id else None
-    if commune is not None:
-        words = commune.name.split()
-        kind = commune.division_type.split()
+    unit = org.commune if org.commune_id else None
+    if unit is None and org.province_code:
+        # a province-level organisation (the board): the province's name, one query
+        unit = AdministrativeUnit.objects.filter(
+            level=UnitLevel.PROVINCE, code=org.province_code, edition=UnitEdition.Y2025
+        ).first()
+    if unit is not None:
+        words = unit.name.split()
+        kind = unit.division_type.split()
         if [w.lower() for w in words[: len(kind)]] == [w.lower() for w in kind] and len(words) > len(kind):
             return " ".join(words[len(kind) :])
-        return commune.name
+        return unit.name
     return DOTS
 
 

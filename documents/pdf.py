@@ -7,6 +7,7 @@ process: WeasyPrint caches the fonts it has loaded in it, which makes the second
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any
 
 from django.contrib.staticfiles import finders
@@ -20,6 +21,8 @@ STYLESHEET = "documents/print.css"
 @functools.cache
 def _weasy() -> tuple[Any, Any]:
     """WeasyPrint's stylesheet and font configuration, made once (importing it costs ~0.3 s)."""
+    # WeasyPrint reports every layout step at INFO: keep the logs for its warnings
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
