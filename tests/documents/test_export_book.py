@@ -12,15 +12,11 @@ def test_an_unknown_card_is_a_clear_vietnamese_error(cast, tmp_path):
 
 
 def test_a_term_the_member_has_no_book_in_is_refused(cast, tmp_path):
-    card = cast.member.party_card_number
+    card, target = cast.member.party_card_number, str(tmp_path / "x.pdf")
     with pytest.raises(CommandError, match="Không có nhiệm kỳ 2030-2035"):
-        call_command(
-            "export_book", "--card", cast.member.party_card_number, "--term", "2030-2035", "-o", str(tmp_path / "x.pdf")
-        )
+        call_command("export_book", "--card", card, "--term", "2030-2035", "-o", target)
     with pytest.raises(CommandError, match="không đúng dạng"):
-        call_command(
-            "export_book", "--card", cast.member.party_card_number, "--term", "2025", "-o", str(tmp_path / "x.pdf")
-        )
+        call_command("export_book", "--card", card, "--term", "2025", "-o", target)
 
 
 def test_the_command_exits_non_zero_with_the_message_on_stderr(cast, capsys, tmp_path):
