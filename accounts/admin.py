@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy
 
 from .models import ApiToken, User
 
 
 @admin.register(User)
 class SolienheUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Họ và tên", {"fields": ("full_name",)}))  # type: ignore[misc]
+    fieldsets = (*UserAdmin.fieldsets, (gettext_lazy("Họ và tên"), {"fields": ("full_name",)}))  # type: ignore[misc]
     list_display = ("username", "full_name", "email", "is_active", "is_superuser")
     search_fields = ("username", "full_name", "email")
 

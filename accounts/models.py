@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from orgs.text import nfc
 
@@ -9,11 +10,11 @@ from orgs.text import nfc
 class User(AbstractUser):
     """A person who logs in: a committee secretary or clerk, a cell secretary, an officer, a member."""
 
-    full_name = models.CharField("họ và tên", max_length=150, blank=True)
+    full_name = models.CharField(gettext_lazy("họ và tên"), max_length=150, blank=True)
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = gettext_lazy("người dùng")
+        verbose_name_plural = gettext_lazy("người dùng")
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.full_name = nfc(self.full_name)
@@ -44,18 +45,18 @@ class ApiToken(models.Model):
     SCHEME = "slh"
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("tên gợi nhớ", max_length=80)
-    prefix = models.CharField("mã đầu", max_length=12, editable=False)
+    name = models.CharField(gettext_lazy("tên gợi nhớ"), max_length=80)
+    prefix = models.CharField(gettext_lazy("mã đầu"), max_length=12, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
-    last_used_at = models.DateTimeField("lần dùng gần nhất", null=True, blank=True)
-    revoked_at = models.DateTimeField("ngày thu hồi", null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("ngày tạo"), auto_now_add=True)
+    last_used_at = models.DateTimeField(gettext_lazy("lần dùng gần nhất"), null=True, blank=True)
+    revoked_at = models.DateTimeField(gettext_lazy("ngày thu hồi"), null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "khóa API"
-        verbose_name_plural = "khóa API"
+        verbose_name = gettext_lazy("khóa API")
+        verbose_name_plural = gettext_lazy("khóa API")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from members.models import Member
 from orgs.models import Organisation, RoleAssignment, roles_of
@@ -30,7 +31,7 @@ def hats_of(user: Any) -> list[Hat]:
     ]
     member = Member.objects.filter(user=user).first() if user.is_authenticated else None
     if member is not None:
-        hats.append(Hat("member", "Đảng viên — sổ liên hệ của tôi", "member", None, None, member))
+        hats.append(Hat("member", _("Đảng viên — sổ liên hệ của tôi"), "member", None, None, member))
     return hats
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from books import clock, queries
@@ -60,10 +61,10 @@ def switch_role(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("role", "")
     chosen = next((h for h in hats if h.key == key), None)
     if chosen is None:
-        messages.error(request, "Vai trò không hợp lệ.")
+        messages.error(request, _("Vai trò không hợp lệ."))
     else:
         request.session[SESSION_KEY] = chosen.key
-        messages.success(request, f"Đang làm việc với vai trò: {chosen.label}.")
+        messages.success(request, _("Đang làm việc với vai trò: %(label)s.") % {"label": chosen.label})
     return redirect("home")
 
 

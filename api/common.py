@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
 from books import access
@@ -88,7 +89,7 @@ def current_commune(code: int, field: str) -> AdministrativeUnit:
     )
     if unit is None:
         raise InvalidInput(
-            f"Không có xã/phường/đặc khu mã {code} trong danh mục hiện hành.",
-            field_errors={field: ["Mã đơn vị hành chính không đúng."]},
+            _("Không có xã/phường/đặc khu mã %(code)s trong danh mục hiện hành.") % {"code": code},
+            field_errors={field: [_("Mã đơn vị hành chính không đúng.")]},
         )
     return unit

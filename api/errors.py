@@ -12,13 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from books.errors import DomainError
 
-NOT_FOUND = "Không tìm thấy hoặc bạn không có quyền xem."
-UNAUTHORIZED = (
+NOT_FOUND = gettext_lazy("Không tìm thấy hoặc bạn không có quyền xem.")
+UNAUTHORIZED = gettext_lazy(
     "Cần xác thực: gửi kèm tiêu đề 'Authorization: Bearer <khóa API>' (tạo khóa ở trang /tai-khoan/api/). "
     "Lệnh POST chỉ nhận khóa API."
 )
@@ -32,49 +34,49 @@ class ErrorOut(Schema):
 
 
 def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    return {"detail": detail, "errors": errors or {}}
+    return {"detail": str(detail), "errors": errors or {}}
 
 
 # pydantic's error types, said in Vietnamese; {placeholders} come from the error's context
 _MESSAGES = {
-    "missing": "Thiếu trường bắt buộc.",
-    "int_parsing": "Phải là một số nguyên.",
-    "int_type": "Phải là một số nguyên.",
-    "int_from_float": "Phải là một số nguyên.",
-    "float_parsing": "Phải là một số.",
-    "bool_parsing": "Phải là true hoặc false.",
-    "bool_type": "Phải là true hoặc false.",
-    "string_type": "Phải là một chuỗi ký tự.",
-    "string_too_short": "Quá ngắn (ít nhất {min_length} ký tự).",
-    "string_too_long": "Quá dài (tối đa {max_length} ký tự).",
-    "date_parsing": "Ngày không hợp lệ: viết theo dạng YYYY-MM-DD, ví dụ 2026-10-20.",
-    "date_from_datetime_parsing": "Ngày không hợp lệ: viết theo dạng YYYY-MM-DD, ví dụ 2026-10-20.",
-    "date_from_datetime_inexact": "Chỉ ghi ngày (YYYY-MM-DD), không ghi giờ.",
-    "date_type": "Ngày không hợp lệ: viết theo dạng YYYY-MM-DD.",
-    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
-    "greater_than": "Phải lớn hơn {gt}.",
-    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
-    "less_than": "Phải nhỏ hơn {lt}.",
-    "literal_error": "Phải là một trong các giá trị: {expected}.",
-    "enum": "Phải là một trong các giá trị: {expected}.",
-    "list_type": "Phải là một danh sách.",
-    "too_short": "Cần ít nhất {min_length} phần tử.",
-    "too_long": "Nhiều nhất {max_length} phần tử.",
-    "dict_type": "Phải là một đối tượng JSON.",
-    "model_type": "Phải là một đối tượng JSON.",
-    "model_attributes_type": "Phải là một đối tượng JSON.",
-    "extra_forbidden": "Trường này không có trong API.",
-    "json_invalid": "Nội dung không phải JSON hợp lệ.",
+    "missing": gettext_lazy("Thiếu trường bắt buộc."),
+    "int_parsing": gettext_lazy("Phải là một số nguyên."),
+    "int_type": gettext_lazy("Phải là một số nguyên."),
+    "int_from_float": gettext_lazy("Phải là một số nguyên."),
+    "float_parsing": gettext_lazy("Phải là một số."),
+    "bool_parsing": gettext_lazy("Phải là true hoặc false."),
+    "bool_type": gettext_lazy("Phải là true hoặc false."),
+    "string_type": gettext_lazy("Phải là một chuỗi ký tự."),
+    "string_too_short": gettext_lazy("Quá ngắn (ít nhất {min_length} ký tự)."),
+    "string_too_long": gettext_lazy("Quá dài (tối đa {max_length} ký tự)."),
+    "date_parsing": gettext_lazy("Ngày không hợp lệ: viết theo dạng YYYY-MM-DD, ví dụ 2026-10-20."),
+    "date_from_datetime_parsing": gettext_lazy("Ngày không hợp lệ: viết theo dạng YYYY-MM-DD, ví dụ 2026-10-20."),
+    "date_from_datetime_inexact": gettext_lazy("Chỉ ghi ngày (YYYY-MM-DD), không ghi giờ."),
+    "date_type": gettext_lazy("Ngày không hợp lệ: viết theo dạng YYYY-MM-DD."),
+    "greater_than_equal": gettext_lazy("Phải lớn hơn hoặc bằng {ge}."),
+    "greater_than": gettext_lazy("Phải lớn hơn {gt}."),
+    "less_than_equal": gettext_lazy("Phải nhỏ hơn hoặc bằng {le}."),
+    "less_than": gettext_lazy("Phải nhỏ hơn {lt}."),
+    "literal_error": gettext_lazy("Phải là một trong các giá trị: {expected}."),
+    "enum": gettext_lazy("Phải là một trong các giá trị: {expected}."),
+    "list_type": gettext_lazy("Phải là một danh sách."),
+    "too_short": gettext_lazy("Cần ít nhất {min_length} phần tử."),
+    "too_long": gettext_lazy("Nhiều nhất {max_length} phần tử."),
+    "dict_type": gettext_lazy("Phải là một đối tượng JSON."),
+    "model_type": gettext_lazy("Phải là một đối tượng JSON."),
+    "model_attributes_type": gettext_lazy("Phải là một đối tượng JSON."),
+    "extra_forbidden": gettext_lazy("Trường này không có trong API."),
+    "json_invalid": gettext_lazy("Nội dung không phải JSON hợp lệ."),
 }
 
 
 def vietnamese(error: dict[str, Any]) -> str:
     template = _MESSAGES.get(str(error.get("type", "")))
     if template is None:
-        return f"Giá trị không hợp lệ ({error.get('msg', '')})."
+        return _("Giá trị không hợp lệ (%(msg)s).") % {"msg": error.get("msg", "")}
     context = dict(error.get("ctx") or {})
     if "expected" in context:
-        context["expected"] = str(context["expected"]).replace(" or ", " hoặc ")
+        context["expected"] = str(context["expected"]).replace(" or ", _(" hoặc "))
     try:
         return template.format(**context)
     except (KeyError, IndexError):
@@ -111,8 +113,8 @@ def install(api: NinjaAPI) -> None:
             return api.create_response(
                 request,
                 error_body(
-                    "Dữ liệu gửi lên không đọc được: nội dung phải là JSON hợp lệ.",
-                    {"body": ["Nội dung không phải JSON hợp lệ."]},
+                    _("Dữ liệu gửi lên không đọc được: nội dung phải là JSON hợp lệ."),
+                    {"body": [_("Nội dung không phải JSON hợp lệ.")]},
                 ),
                 status=422,
             )
@@ -125,5 +127,7 @@ def install(api: NinjaAPI) -> None:
             errors.setdefault(field_name(error.get("loc", ())), []).append(vietnamese(error))
         summary = "; ".join(f"{name}: {' '.join(problems).rstrip('.')}" for name, problems in errors.items())
         return api.create_response(
-            request, error_body(f"Dữ liệu gửi lên không hợp lệ — {summary}.", errors), status=422
+            request,
+            error_body(_("Dữ liệu gửi lên không hợp lệ — %(summary)s.") % {"summary": summary}, errors),
+            status=422,
         )

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ApiToken
@@ -53,9 +54,12 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     if token.is_active:
         token.revoke()
-        messages.success(request, f"Đã thu hồi khóa “{token.name}”. Các chương trình dùng khóa này sẽ bị từ chối.")
+        messages.success(
+            request,
+            _("Đã thu hồi khóa “%(name)s”. Các chương trình dùng khóa này sẽ bị từ chối.") % {"name": token.name},
+        )
     else:
-        messages.info(request, f"Khóa “{token.name}” đã được thu hồi từ trước.")
+        messages.info(request, _("Khóa “%(name)s” đã được thu hồi từ trước.") % {"name": token.name})
     return redirect("api_tokens")
 
 
@@ -84,7 +88,7 @@ def type_of(schema: dict[str, Any]) -> dict[str, Any]:
             return {"text": " | ".join(p["text"] for p in parts), "parts": parts}
     if schema.get("type") == "array":
         inner = type_of(schema.get("items", {}))
-        return {"text": f"danh sách {inner['text']}", "parts": [inner], "array": True}
+        return {"text": _("danh sách %(text)s") % {"text": inner["text"]}, "parts": [inner], "array": True}
     if "enum" in schema:
         return {"text": " | ".join(f'"{v}"' for v in schema["enum"])}
     if "const" in schema:
@@ -92,21 +96,21 @@ def type_of(schema: dict[str, Any]) -> dict[str, Any]:
     kind = schema.get("type", "")
     fmt = schema.get("format")
     names = {
-        "integer": "số nguyên",
-        "string": "chuỗi",
+        "integer": _("số nguyên"),
+        "string": _("chuỗi"),
         "boolean": "true/false",
-        "number": "số",
-        "object": "đối tượng",
+        "number": _("số"),
+        "object": _("đối tượng"),
         "null": "null",
     }
     if kind == "string" and fmt == "date":
-        return {"text": "ngày (YYYY-MM-DD)"}
+        return {"text": _("ngày (YYYY-MM-DD)")}
     if kind == "string" and fmt == "date-time":
-        return {"text": "thời điểm (ISO 8601)"}
+        return {"text": _("thời điểm (ISO 8601)")}
     if kind == "object" and "additionalProperties" in schema:
         inner = type_of(schema["additionalProperties"])
-        return {"text": f"{{khóa: {inner['text']}}}", "parts": [inner]}
-    return {"text": names.get(kind, kind or "bất kỳ")}
+        return {"text": _("{khóa: %(text)s}") % {"text": inner["text"]}, "parts": [inner]}
+    return {"text": names.get(kind, kind or _("bất kỳ"))}
 
 
 def _links(t: dict[str, Any]) -> list[str]:
@@ -132,7 +136,7 @@ def _fields(schema: dict[str, Any]) -> list[dict[str, Any]]:
                 "has_default": "default" in prop,
                 "bounds": ", ".join(
                     f"{label} {prop[key]}"
-                    for key, label in (("minimum", "≥"), ("maximum", "≤"), ("maxLength", "tối đa ký tự:"))
+                    for key, label in (("minimum", "≥"), ("maximum", "≤"), ("maxLength", _("tối đa ký tự:")))
                     if key in prop
                 ),
             }
@@ -175,7 +179,7 @@ def describe(document: dict[str, Any]) -> dict[str, Any]:
                         "description": response.get("description", ""),
                     }
                 )
-            tag = (op.get("tags") or ["Khác"])[0]
+            tag = (op.get("tags") or [_("Khác")])[0]
             groups.setdefault(tag, []).append(
                 {
                     "id": op.get("operationId", f"{method}-{path}"),

@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from members.models import EmploymentStatus, Exemption, Member, ResidenceKind
 from orgs.models import (
@@ -119,7 +120,7 @@ def _authorize(
     if by is None:
         if allow_system:
             return Acting(None)
-        raise NotAllowed(f"Cần một người dùng có thẩm quyền để {what}.")
+        raise NotAllowed(gettext("Cần một người dùng có thẩm quyền để %(what)s.") % {"what": what})
     wanted = [org.pk for org in organisations if org is not None]
     assignment = (
         RoleAssignment.objects.active(on)
@@ -129,7 +130,7 @@ def _authorize(
         .first()
     )
     if assignment is None:
-        raise NotAllowed(f"Bạn không có quyền {what}.")
+        raise NotAllowed(gettext("Bạn không có quyền %(what)s.") % {"what": what})
     return Acting(by, assignment.role, assignment.organisation)
 
 
@@ -147,13 +148,16 @@ def _board_of(by: Any | None, province_code: int | None, *, what: str, allow_sys
         boards = boards.filter(organisation__province_code=province_code)
     assignment = boards.select_related("organisation").order_by("pk").first()
     if assignment is None:
-        raise NotAllowed(f"Chỉ Ban Tổ chức Tỉnh ủy mới được {what}.")
+        raise NotAllowed(gettext("Chỉ Ban Tổ chức Tỉnh ủy mới được %(what)s.") % {"what": what})
     return Acting(by, assignment.role, assignment.organisation)
 
 
 def _not_in_future(on: datetime.date, what: str) -> None:
     if on > today():
-        raise InvalidInput(f"{what} không thể ở tương lai.", field_errors={"on": ["Ngày ở tương lai."]})
+        raise InvalidInput(
+            gettext("%(what)s không thể ở tương lai.") % {"what": what},
+            field_errors={"on": [gettext("Ngày ở tương lai.")]},
+        )
 
 
 def _check_transition(table: Mapping[str, set[str]], current: str, target: str, message: str) -> None:
@@ -232,7 +236,7 @@ def _lock(obj: models.Model) -> Any:
 def _validation_to_input_error(exc: ValidationError) -> InvalidInput:
     if hasattr(exc, "error_dict"):
         fields = {name: [str(m) for e in errs for m in e.messages] for name, errs in exc.error_dict.items()}
-        first = next(iter(fields.values()))[0] if fields else "Dữ liệu không hợp lệ."
+        first = next(iter(fields.values()))[0] if fields else gettext("Dữ liệu không hợp lệ.")
         return InvalidInput(first, field_errors=fields)
     return InvalidInput(" ".join(exc.messages))
 
@@ -240,7 +244,7 @@ def _validation_to_input_error(exc: ValidationError) -> InvalidInput:
 def current_term() -> Term:
     term = Term.current()
     if term is None:
-        raise TransitionError("Chưa có nhiệm kỳ nào đang thực hiện.")
+        raise TransitionError(gettext("Chưa có nhiệm kỳ nào đang thực hiện."))
     return term
 
 
@@ -249,14 +253,14 @@ def default_profile() -> RegulationProfile:
 
     profile = RegulationProfile.objects.filter(code=settings.DEFAULT_REGULATION_PROFILE).first()
     if profile is None:
-        raise TransitionError("Chưa có bộ quy định mặc định.")
+        raise TransitionError(gettext("Chưa có bộ quy định mặc định."))
     return profile
 
 
 def _open_book(member: Member) -> Book:
     book = member.books.filter(status=BookStatus.OPEN).select_related("term", "profile", "holder").first()
     if book is None:
-        raise TransitionError(f"Đảng viên {member} không có sổ liên hệ đang sử dụng.")
+        raise TransitionError(gettext("Đảng viên %(member)s không có sổ liên hệ đang sử dụng.") % {"member": member})
     return book
 
 
@@ -312,14 +316,15 @@ def _clean_member(member: Member, *, exclude: Sequence[str] = ()) -> None:
 def register_member(*, by: Any, workplace_cell: Organisation, **fields: Any) -> Member:
     """Add an employed member to a workplace cell and open their book for the current term."""
     committee = workplace_cell.workplace_committee
-    acting = _committee_roles(by, committee, what="thêm đảng viên vào tổ chức này")
+    acting = _committee_roles(by, committee, what=gettext("thêm đảng viên vào tổ chức này"))
     if not workplace_cell.is_workplace_side:
         raise InvalidInput(
-            "Hãy chọn chi bộ nơi công tác.", field_errors={"workplace_cell": ["Không phải chi bộ nơi công tác."]}
+            gettext("Hãy chọn chi bộ nơi công tác."),
+            field_errors={"workplace_cell": [gettext("Không phải chi bộ nơi công tác.")]},
         )
     unknown = set(fields) - set(MEMBER_EDITABLE_FIELDS) - {"residence_commune", "residence_line", "residence_kind"}
     if unknown:
-        raise InvalidInput(f"Trường không được phép: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(gettext("Trường không được phép: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     member = Member(workplace_cell=workplace_cell, **fields)
     _clean_member(member)
     term = current_term()
@@ -339,10 +344,10 @@ def register_member(*, by: Any, workplace_cell: Organisation, **fields: Any) -> 
 def update_member(member: Member, *, by: Any, **changes: Any) -> Member:
     """Correct a member's particulars (not residence, workplace, exemption: they have their own actions)."""
     member = _lock(member)
-    acting = _committee_roles(by, member.workplace_committee, what="sửa thông tin đảng viên này")
+    acting = _committee_roles(by, member.workplace_committee, what=gettext("sửa thông tin đảng viên này"))
     unknown = set(changes) - set(MEMBER_EDITABLE_FIELDS)
     if unknown:
-        raise InvalidInput(f"Không sửa được ở đây: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(gettext("Không sửa được ở đây: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     before = {name: str(getattr(member, name)) for name in changes}
     for name, value in changes.items():
         setattr(member, name, value)
@@ -396,14 +401,19 @@ def _letter_from_member(
 
 def _check_introducible(member: Member, book: Book) -> Organisation:
     if member.employment != EmploymentStatus.EMPLOYED:
-        raise TransitionError(f"{member}: đảng viên không còn công tác, không giới thiệu về nơi cư trú.")
+        raise TransitionError(
+            gettext("%(member)s: đảng viên không còn công tác, không giới thiệu về nơi cư trú.") % {"member": member}
+        )
     if not book.profile.is_introduced(member.exemption):
-        raise TransitionError(f"{member}: đảng viên thuộc diện không giới thiệu về nơi cư trú (E2).")
+        raise TransitionError(
+            gettext("%(member)s: đảng viên thuộc diện không giới thiệu về nơi cư trú (E2).") % {"member": member}
+        )
     on = today()
     addressee = Organisation.objects.residence_committee_for(member.residence_commune.resolve_current(on), on)
     if addressee is None:
         raise TransitionError(
-            f"{member}: chưa có đảng ủy của {member.residence_commune} trong hệ thống để nhận giấy giới thiệu."
+            gettext("%(member)s: chưa có đảng ủy của %(residence_commune)s trong hệ thống để nhận giấy giới thiệu.")
+            % {"member": member, "residence_commune": member.residence_commune}
         )
     return addressee
 
@@ -413,10 +423,10 @@ def prepare_letter(member: Member, *, by: Any) -> IntroductionLetter:
     """A draft letter (no number yet) for a member with no letter in force."""
     member = _lock(member)
     book = _open_book(member)
-    acting = _committee_roles(by, book.holder, what="soạn giấy giới thiệu cho đảng viên này")
+    acting = _committee_roles(by, book.holder, what=gettext("soạn giấy giới thiệu cho đảng viên này"))
     addressee = _check_introducible(member, book)
     if book.letters.filter(status__in=LetterStatus.active()).exists():
-        raise TransitionError(f"{member}: đã có giấy giới thiệu đang có hiệu lực.")
+        raise TransitionError(gettext("%(member)s: đã có giấy giới thiệu đang có hiệu lực.") % {"member": member})
     letter = _letter_from_member(book, member, book.holder, addressee, today().year)
     letter.save()
     _event("letter_prepared", acting, letter, after=LetterStatus.DRAFT, member=member, book=book)
@@ -428,17 +438,22 @@ def _issue_one(member: Member, acting_for: dict[int, Acting], by: Any, on: datet
     book = _open_book(member)
     committee = book.holder
     if committee.pk not in acting_for:
-        acting_for[committee.pk] = _committee_roles(by, committee, what="ký giấy giới thiệu của cấp ủy này")
+        acting_for[committee.pk] = _committee_roles(by, committee, what=gettext("ký giấy giới thiệu của cấp ủy này"))
     acting = acting_for[committee.pk]
     addressee = _check_introducible(member, book)
     current = book.letters.filter(status__in=LetterStatus.active()).first()
     if current is not None and current.status != LetterStatus.DRAFT:
-        raise TransitionError(f"{member}: đã có giấy giới thiệu số {current.display_number} đang có hiệu lực.")
+        raise TransitionError(
+            gettext("%(member)s: đã có giấy giới thiệu số %(display_number)s đang có hiệu lực.")
+            % {"member": member, "display_number": current.display_number}
+        )
     if current is None:
         letter = _letter_from_member(book, member, committee, addressee, on.year)
     else:
         letter = current
-        _check_transition(LETTER_TRANSITIONS, letter.status, LetterStatus.ISSUED, "Giấy này không ký được nữa.")
+        _check_transition(
+            LETTER_TRANSITIONS, letter.status, LetterStatus.ISSUED, gettext("Giấy này không ký được nữa.")
+        )
         # refresh the snapshot: the draft may be older than the member's last correction
         fresh = _letter_from_member(book, member, committee, addressee, on.year)
         for name in (
@@ -482,11 +497,14 @@ def issue_letters(members: Iterable[Member], *, by: Any, on: datetime.date | Non
     """Sign and send the start-of-year letters for many members at once: all or none."""
     on = on or today()
     if on > today():
-        raise InvalidInput("Ngày ký giấy giới thiệu không thể ở tương lai.", field_errors={"on": ["Ngày ở tương lai."]})
+        raise InvalidInput(
+            gettext("Ngày ký giấy giới thiệu không thể ở tương lai."),
+            field_errors={"on": [gettext("Ngày ở tương lai.")]},
+        )
     acting_for: dict[int, Acting] = {}
     letters = [_issue_one(member, acting_for, by, on) for member in members]
     if not letters:
-        raise InvalidInput("Chưa chọn đảng viên nào.")
+        raise InvalidInput(gettext("Chưa chọn đảng viên nào."))
     return letters
 
 
@@ -497,11 +515,15 @@ def issue_letter(member: Member, *, by: Any, on: datetime.date | None = None) ->
 def _residence_cell_of(committee: Organisation, cell: Organisation) -> Organisation:
     if cell.kind != OrgKind.RESIDENCE_CELL or cell.parent_id != committee.pk:
         raise InvalidInput(
-            f"{cell} không phải chi bộ nơi cư trú thuộc {committee}.",
-            field_errors={"cell": ["Hãy chọn một chi bộ của đảng ủy này."]},
+            gettext("%(cell)s không phải chi bộ nơi cư trú thuộc %(committee)s.")
+            % {"cell": cell, "committee": committee},
+            field_errors={"cell": [gettext("Hãy chọn một chi bộ của đảng ủy này.")]},
         )
     if not cell.is_active:
-        raise InvalidInput(f"{cell} đã thôi hoạt động.", field_errors={"cell": ["Chi bộ đã thôi hoạt động."]})
+        raise InvalidInput(
+            gettext("%(cell)s đã thôi hoạt động.") % {"cell": cell},
+            field_errors={"cell": [gettext("Chi bộ đã thôi hoạt động.")]},
+        )
     return cell
 
 
@@ -510,24 +532,31 @@ def _confirm_one(
 ) -> IntroductionLetter:
     letter = _lock(letter)
     committee = letter.residence_committee
-    acting = _committee_roles(by, committee, what="tiếp nhận giấy giới thiệu gửi đảng ủy này")
+    acting = _committee_roles(by, committee, what=gettext("tiếp nhận giấy giới thiệu gửi đảng ủy này"))
     _check_transition(
         LETTER_TRANSITIONS,
         letter.status,
         LetterStatus.RECEIVED,
-        f"Giấy giới thiệu {letter.display_number} ({letter.full_name}) không ở trạng thái chờ tiếp nhận.",
+        gettext("Giấy giới thiệu %(display_number)s (%(full_name)s) không ở trạng thái chờ tiếp nhận.")
+        % {"display_number": letter.display_number, "full_name": letter.full_name},
     )
     if letter.book.status != BookStatus.OPEN:
         # after a rollover the letter goes on in the new book; the closed book is read-only
-        raise TransitionError(f"Giấy giới thiệu {letter.display_number} thuộc sổ liên hệ đã đóng.")
+        raise TransitionError(
+            gettext("Giấy giới thiệu %(display_number)s thuộc sổ liên hệ đã đóng.")
+            % {"display_number": letter.display_number}
+        )
     _residence_cell_of(committee, cell)
     if letter.issued_on and received_on < letter.issued_on:
         raise InvalidInput(
-            "Ngày tiếp nhận không thể trước ngày ký giấy giới thiệu.",
-            field_errors={"received_on": ["Trước ngày ký giấy."]},
+            gettext("Ngày tiếp nhận không thể trước ngày ký giấy giới thiệu."),
+            field_errors={"received_on": [gettext("Trước ngày ký giấy.")]},
         )
     if received_on > today():
-        raise InvalidInput("Ngày tiếp nhận không thể ở tương lai.", field_errors={"received_on": ["Ngày ở tương lai."]})
+        raise InvalidInput(
+            gettext("Ngày tiếp nhận không thể ở tương lai."),
+            field_errors={"received_on": [gettext("Ngày ở tương lai.")]},
+        )
     member = letter.book.member
     letter.status = LetterStatus.RECEIVED
     letter.received_on = received_on
@@ -565,7 +594,7 @@ def confirm_letters(
     received_on = received_on or today()
     done = [_confirm_one(letter, cell, by, received_on, on_behalf_of) for letter, cell in assignments]
     if not done:
-        raise InvalidInput("Chưa chọn giấy giới thiệu nào.")
+        raise InvalidInput(gettext("Chưa chọn giấy giới thiệu nào."))
     return done
 
 
@@ -603,7 +632,7 @@ def _cancel_open_comments(book: Book, reason: str, on: datetime.date, *, only: Q
 
 
 def _end_letter(letter: IntroductionLetter, status: str, on: datetime.date, reason: str) -> None:
-    _check_transition(LETTER_TRANSITIONS, letter.status, status, "Giấy giới thiệu này đã hết hiệu lực.")
+    _check_transition(LETTER_TRANSITIONS, letter.status, status, gettext("Giấy giới thiệu này đã hết hiệu lực."))
     letter.status = status
     letter.ended_on = on
     letter.end_reason = reason[:300]
@@ -617,12 +646,15 @@ def withdraw_letter(
     """Withdraw a letter (a draft, or one sent by mistake). A received one leaves the register."""
     on = on or today()
     letter = _lock(letter)
-    acting = _committee_roles(by, letter.book.holder, what="thu hồi giấy giới thiệu này")
+    acting = _committee_roles(by, letter.book.holder, what=gettext("thu hồi giấy giới thiệu này"))
     reason = nfc(reason)
     if not reason:
-        raise InvalidInput("Hãy ghi lý do thu hồi.", field_errors={"reason": ["Bắt buộc."]})
+        raise InvalidInput(gettext("Hãy ghi lý do thu hồi."), field_errors={"reason": [gettext("Bắt buộc.")]})
     if letter.book.status != BookStatus.OPEN:
-        raise TransitionError(f"Giấy giới thiệu {letter.display_number} thuộc sổ liên hệ đã đóng.")
+        raise TransitionError(
+            gettext("Giấy giới thiệu %(display_number)s thuộc sổ liên hệ đã đóng.")
+            % {"display_number": letter.display_number}
+        )
     before = letter.status
     _end_letter(letter, LetterStatus.WITHDRAWN, on, reason)
     member = letter.book.member
@@ -659,14 +691,16 @@ def reassign_cell(
         .first()
     )
     if entry is None:
-        raise TransitionError(f"{member} không có tên trong sổ theo dõi nơi cư trú.")
-    acting = _committee_roles(by, entry.residence_committee, what="phân công chi bộ cho đảng viên này")
+        raise TransitionError(gettext("%(member)s không có tên trong sổ theo dõi nơi cư trú.") % {"member": member})
+    acting = _committee_roles(by, entry.residence_committee, what=gettext("phân công chi bộ cho đảng viên này"))
     _residence_cell_of(entry.residence_committee, cell)
     if cell.pk == entry.cell_id:
-        raise TransitionError("Đảng viên đã sinh hoạt ở chi bộ này.")
-    _not_in_future(on, "Ngày chuyển chi bộ")
+        raise TransitionError(gettext("Đảng viên đã sinh hoạt ở chi bộ này."))
+    _not_in_future(on, gettext("Ngày chuyển chi bộ"))
     if on < entry.entered_on:
-        raise InvalidInput("Ngày chuyển chi bộ không thể trước ngày tiếp nhận.", field_errors={"on": ["Quá sớm."]})
+        raise InvalidInput(
+            gettext("Ngày chuyển chi bộ không thể trước ngày tiếp nhận."), field_errors={"on": [gettext("Quá sớm.")]}
+        )
     old_cell = entry.cell_id
     entry.left_on = max(entry.entered_on, on - datetime.timedelta(days=1))
     entry.left_reason = LeaveReason.REASSIGNED
@@ -705,7 +739,7 @@ def change_residence(
     on = on or today()
     member = _lock(member)
     book = _open_book(member)
-    acting = _committee_roles(by, book.holder, what="ghi chuyển nơi cư trú cho đảng viên này")
+    acting = _committee_roles(by, book.holder, what=gettext("ghi chuyển nơi cư trú cho đảng viên này"))
     new_letter, before, data = _move_residence(member, book, acting, commune=commune, line=line, kind=kind, on=on)
     _event(
         "residence_changed",
@@ -736,18 +770,20 @@ def _move_residence(
     """
     line = nfc(line)
     if not line:
-        raise InvalidInput("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ.", field_errors={"line": ["Bắt buộc."]})
+        raise InvalidInput(
+            gettext("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ."), field_errors={"line": [gettext("Bắt buộc.")]}
+        )
     if commune.level != UnitLevel.COMMUNE or (commune.valid_until is not None and commune.valid_until < on):
         raise InvalidInput(
-            "Hãy chọn xã/phường/đặc khu hiện nay.",
-            field_errors={"commune": ["Đơn vị không còn hoặc không phải cấp xã."]},
+            gettext("Hãy chọn xã/phường/đặc khu hiện nay."),
+            field_errors={"commune": [gettext("Đơn vị không còn hoặc không phải cấp xã.")]},
         )
     if (
         commune.pk == member.residence_commune_id
         and line == member.residence_line
         and (kind or member.residence_kind) == member.residence_kind
     ):
-        raise InvalidInput("Địa chỉ mới trùng địa chỉ hiện tại.")
+        raise InvalidInput(gettext("Địa chỉ mới trùng địa chỉ hiện tại."))
     old = {"commune": member.residence_commune_id, "line": member.residence_line, "kind": member.residence_kind}
     member.residence_commune = commune
     member.residence_line = line
@@ -796,11 +832,15 @@ def change_workplace(member: Member, *, cell: Organisation, by: Any, on: datetim
     member = _lock(member)
     book = _open_book(member)
     if not cell.is_workplace_side or not cell.is_active:
-        raise InvalidInput("Hãy chọn chi bộ nơi công tác đang hoạt động.", field_errors={"cell": ["Không hợp lệ."]})
+        raise InvalidInput(
+            gettext("Hãy chọn chi bộ nơi công tác đang hoạt động."), field_errors={"cell": [gettext("Không hợp lệ.")]}
+        )
     if cell.pk == member.workplace_cell_id:
-        raise InvalidInput("Đảng viên đã ở chi bộ này.")
+        raise InvalidInput(gettext("Đảng viên đã ở chi bộ này."))
     new_committee = cell.workplace_committee
-    acting = _authorize(by, [book.holder, new_committee], COMMITTEE_ROLES, what="chuyển nơi công tác của đảng viên này")
+    acting = _authorize(
+        by, [book.holder, new_committee], COMMITTEE_ROLES, what=gettext("chuyển nơi công tác của đảng viên này")
+    )
     old_cell, old_holder = member.workplace_cell_id, book.holder_id
     member.workplace_cell = cell
     member.save(update_fields=["workplace_cell"])
@@ -827,11 +867,15 @@ def end_employment(member: Member, *, reason: str, by: Any, on: datetime.date | 
     on = on or today()
     member = _lock(member)
     # the book's holder is always the committee of the member's cell (change_workplace moves both)
-    acting = _committee_roles(by, member.workplace_committee, what="ghi nghỉ hưu / thôi công tác cho đảng viên này")
+    acting = _committee_roles(
+        by, member.workplace_committee, what=gettext("ghi nghỉ hưu / thôi công tác cho đảng viên này")
+    )
     if reason not in (EmploymentStatus.RETIRED, EmploymentStatus.LEFT):
-        raise InvalidInput("Lý do phải là nghỉ hưu hoặc thôi công tác.", field_errors={"reason": ["Không hợp lệ."]})
+        raise InvalidInput(
+            gettext("Lý do phải là nghỉ hưu hoặc thôi công tác."), field_errors={"reason": [gettext("Không hợp lệ.")]}
+        )
     if member.employment != EmploymentStatus.EMPLOYED:
-        raise TransitionError(f"{member} đã không còn công tác.")
+        raise TransitionError(gettext("%(member)s đã không còn công tác.") % {"member": member})
     book = _open_book(member)
     label = EmploymentStatus(reason).label
     member.employment = reason
@@ -885,16 +929,23 @@ def set_exemption(
     since = since or today()
     member = _lock(member)
     book = _open_book(member)
-    acting = _committee_roles(by, book.holder, what="đặt diện miễn cho đảng viên này")
+    acting = _committee_roles(by, book.holder, what=gettext("đặt diện miễn cho đảng viên này"))
     if exemption not in Exemption.values:
-        raise InvalidInput("Diện miễn không hợp lệ.", field_errors={"exemption": ["Không hợp lệ."]})
+        raise InvalidInput(gettext("Diện miễn không hợp lệ."), field_errors={"exemption": [gettext("Không hợp lệ.")]})
     reason = nfc(reason)
     if exemption and not reason:
-        raise InvalidInput("Hãy ghi lý do miễn sinh hoạt nơi cư trú.", field_errors={"reason": ["Bắt buộc."]})
+        raise InvalidInput(
+            gettext("Hãy ghi lý do miễn sinh hoạt nơi cư trú."), field_errors={"reason": [gettext("Bắt buộc.")]}
+        )
     if until and until < since:
-        raise InvalidInput("Ngày kết thúc miễn phải sau ngày bắt đầu.", field_errors={"until": ["Trước ngày bắt đầu."]})
+        raise InvalidInput(
+            gettext("Ngày kết thúc miễn phải sau ngày bắt đầu."),
+            field_errors={"until": [gettext("Trước ngày bắt đầu.")]},
+        )
     if exemption == member.exemption:
-        raise TransitionError("Đảng viên đã ở diện này." if exemption else "Đảng viên không thuộc diện miễn.")
+        raise TransitionError(
+            gettext("Đảng viên đã ở diện này.") if exemption else gettext("Đảng viên không thuộc diện miễn.")
+        )
     before = member.exemption
     member.exemption = exemption
     member.exemption_reason = reason if exemption else ""
@@ -972,10 +1023,10 @@ def open_campaign(
     on = on or today()
     year = year or on.year
     acting = _authorize(
-        by, [committee], COMMITTEE_ROLES, what="mở đợt xin ý kiến nhận xét của cấp ủy này", allow_system=True
+        by, [committee], COMMITTEE_ROLES, what=gettext("mở đợt xin ý kiến nhận xét của cấp ủy này"), allow_system=True
     )
     if committee.kind != OrgKind.WORKPLACE_COMMITTEE:
-        raise InvalidInput("Chỉ cấp ủy cơ sở nơi công tác mới mở đợt xin ý kiến nhận xét.")
+        raise InvalidInput(gettext("Chỉ cấp ủy cơ sở nơi công tác mới mở đợt xin ý kiến nhận xét."))
     # lock the committee row: two campaigns started at once serialise here
     Organisation.objects.select_for_update().filter(pk=committee.pk).first()
     result = CampaignResult()
@@ -985,7 +1036,10 @@ def open_campaign(
     for profile in profiles.values():
         starts = profile.deadline("comment_requests_from", year)
         if on < starts:
-            raise TransitionError(f"Chưa đến thời gian xin ý kiến nhận xét năm {year} (từ ngày {starts:%d/%m/%Y}).")
+            raise TransitionError(
+                gettext("Chưa đến thời gian xin ý kiến nhận xét năm %(year)s (từ ngày %(starts)s).")
+                % {"year": year, "starts": format(starts, "%d/%m/%Y")}
+            )
     if not books:
         return result
     existing = set(
@@ -1066,20 +1120,22 @@ def request_comment_on_demand(
     """Ask for a comment on an E1 member when it is needed: cadre work, reward or discipline."""
     on = on or today()
     book = _lock(book)
-    acting = _committee_roles(by, book.holder, what="xin ý kiến nhận xét cho đảng viên này")
+    acting = _committee_roles(by, book.holder, what=gettext("xin ý kiến nhận xét cho đảng viên này"))
     member = book.member
     if book.status != BookStatus.OPEN:
-        raise TransitionError("Sổ liên hệ đã đóng.")
+        raise TransitionError(gettext("Sổ liên hệ đã đóng."))
     if not member.is_e1:
-        raise TransitionError(f"{member} không thuộc diện E1; nhận xét hằng năm theo đợt tháng 10.")
+        raise TransitionError(
+            gettext("%(member)s không thuộc diện E1; nhận xét hằng năm theo đợt tháng 10.") % {"member": member}
+        )
     if reason not in {r["key"] for r in book.profile.on_demand_reasons}:
         raise InvalidInput(
-            "Hãy chọn lý do xin ý kiến: công tác cán bộ, khen thưởng hoặc kỷ luật.",
-            field_errors={"reason": ["Không hợp lệ."]},
+            gettext("Hãy chọn lý do xin ý kiến: công tác cán bộ, khen thưởng hoặc kỷ luật."),
+            field_errors={"reason": [gettext("Không hợp lệ.")]},
         )
     letter = book.letters.filter(status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]).first()
     if letter is None:
-        raise TransitionError(f"{member} chưa được giới thiệu về nơi cư trú.")
+        raise TransitionError(gettext("%(member)s chưa được giới thiệu về nơi cư trú.") % {"member": member})
     days = int(book.profile.rules.get("on_demand_comment_days", 15))
     request = CommentRequest.objects.create(
         book=book,
@@ -1120,7 +1176,7 @@ def _comment_actor(request: CommentRequest, by: Any, *, what: str) -> Acting:
 
 def _check_residence_visible(request: CommentRequest) -> None:
     if request.book.member.exemption == Exemption.E2:
-        raise TransitionError("Đảng viên không thuộc diện giới thiệu về nơi cư trú.")
+        raise TransitionError(gettext("Đảng viên không thuộc diện giới thiệu về nơi cư trú."))
 
 
 COMMENT_TEXT_FIELDS = ("shortcomings", "people_opinion", "front_participant")
@@ -1131,19 +1187,21 @@ def _apply_comment(request: CommentRequest, content: Mapping[str, Any]) -> None:
     allowed = {c["key"] for c in profile.criteria}
     unknown = set(content) - {"criteria", "summary", *COMMENT_TEXT_FIELDS}
     if unknown:
-        raise InvalidInput(f"Trường không có trong phiếu: {', '.join(sorted(unknown))}.")
+        raise InvalidInput(gettext("Trường không có trong phiếu: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     if "criteria" in content:
         criteria = content["criteria"] or {}
         bad = set(criteria) - allowed
         if bad:
             raise InvalidInput(
-                "Tiêu chí không có trong bộ quy định.", field_errors={"criteria": [", ".join(sorted(bad))]}
+                gettext("Tiêu chí không có trong bộ quy định."), field_errors={"criteria": [", ".join(sorted(bad))]}
             )
         request.criteria = {key: nfc(str(criteria.get(key, "")))[:4000] for key in (c["key"] for c in profile.criteria)}
     if "summary" in content:
         summary = content["summary"] or ""
         if summary and summary not in {s["key"] for s in profile.summary_levels}:
-            raise InvalidInput("Mức kết quả không hợp lệ.", field_errors={"summary": ["Hãy chọn một mức."]})
+            raise InvalidInput(
+                gettext("Mức kết quả không hợp lệ."), field_errors={"summary": [gettext("Hãy chọn một mức.")]}
+            )
         request.summary = summary
     for name in COMMENT_TEXT_FIELDS:
         if name in content:
@@ -1155,13 +1213,13 @@ def _apply_comment(request: CommentRequest, content: Mapping[str, Any]) -> None:
 def write_comment(request: CommentRequest, *, by: Any, on_behalf_of: str = "", **content: Any) -> CommentRequest:
     """Save the residence cell's comment as a draft (it can be changed until signed)."""
     request = _lock(request)
-    acting = _comment_actor(request, by, what="viết nhận xét cho phiếu này")
+    acting = _comment_actor(request, by, what=gettext("viết nhận xét cho phiếu này"))
     _check_residence_visible(request)
     before = request.status
     # signed -> drafted is in the table for send_back_comment only: a signed comment is never edited
     if before == CommentStatus.SIGNED:
-        raise TransitionError("Chi bộ đã ký nhận xét, không sửa được nữa; chỉ sửa khi đảng ủy trả lại.")
-    _check_transition(COMMENT_TRANSITIONS, before, CommentStatus.DRAFTED, "Phiếu này không còn sửa được.")
+        raise TransitionError(gettext("Chi bộ đã ký nhận xét, không sửa được nữa; chỉ sửa khi đảng ủy trả lại."))
+    _check_transition(COMMENT_TRANSITIONS, before, CommentStatus.DRAFTED, gettext("Phiếu này không còn sửa được."))
     _apply_comment(request, content)
     request.status = CommentStatus.DRAFTED
     request.drafted_at = clock.now()
@@ -1191,31 +1249,37 @@ def sign_comment(
     """The residence cell signs its comment (content may be given here too, to write and sign at once)."""
     on = on or today()
     request = _lock(request)
-    acting = _comment_actor(request, by, what="ký nhận xét cho phiếu này")
+    acting = _comment_actor(request, by, what=gettext("ký nhận xét cho phiếu này"))
     _check_residence_visible(request)
     before = request.status
-    _check_transition(COMMENT_TRANSITIONS, before, CommentStatus.SIGNED, "Phiếu này không ở trạng thái chờ ký.")
-    _not_in_future(on, "Ngày ký nhận xét")
+    _check_transition(
+        COMMENT_TRANSITIONS, before, CommentStatus.SIGNED, gettext("Phiếu này không ở trạng thái chờ ký.")
+    )
+    _not_in_future(on, gettext("Ngày ký nhận xét"))
     if request.residence_cell is None:
-        raise TransitionError("Đảng viên chưa được phân công về chi bộ nơi cư trú: chưa có chi bộ để ký nhận xét.")
+        raise TransitionError(
+            gettext("Đảng viên chưa được phân công về chi bộ nơi cư trú: chưa có chi bộ để ký nhận xét.")
+        )
     if acting.role in COMMITTEE_ROLES and not nfc(on_behalf_of):
         raise InvalidInput(
-            "Nhập phiếu giấy thay chi bộ: hãy ghi tên bí thư đã ký trên phiếu.",
-            field_errors={"on_behalf_of": ["Bắt buộc khi cấp ủy nhập thay."]},
+            gettext("Nhập phiếu giấy thay chi bộ: hãy ghi tên bí thư đã ký trên phiếu."),
+            field_errors={"on_behalf_of": [gettext("Bắt buộc khi cấp ủy nhập thay.")]},
         )
     if content:
         _apply_comment(request, content)
     errors: dict[str, list[str]] = {}
     for criterion in request.book.profile.criteria:
         if not (request.criteria or {}).get(criterion["key"], "").strip():
-            errors.setdefault("criteria", []).append(f"Chưa nhận xét: {criterion['label']}.")
+            errors.setdefault("criteria", []).append(
+                gettext("Chưa nhận xét: %(label)s.") % {"label": criterion["label"]}
+            )
     if not request.summary:
-        errors["summary"] = ["Hãy chọn mức kết quả."]
+        errors["summary"] = [gettext("Hãy chọn mức kết quả.")]
     if not request.front_participant:
-        errors["front_participant"] = ["Nhận xét được làm cùng ban công tác Mặt trận: hãy ghi người tham gia."]
+        errors["front_participant"] = [gettext("Nhận xét được làm cùng ban công tác Mặt trận: hãy ghi người tham gia.")]
     if errors:
         first = next(iter(errors.values()))[0]
-        raise InvalidInput(f"Chưa ký được: {first}", field_errors=errors)
+        raise InvalidInput(gettext("Chưa ký được: %(first)s") % {"first": first}, field_errors=errors)
     cell = request.residence_cell
     request.status = CommentStatus.SIGNED
     request.signed_on = on
@@ -1242,12 +1306,12 @@ def sign_comment(
 def send_back_comment(request: CommentRequest, *, reason: str, by: Any) -> CommentRequest:
     """The residence committee sends a signed comment back to the cell to be corrected."""
     request = _lock(request)
-    acting = _committee_roles(by, request.residence_committee, what="trả lại nhận xét này")
+    acting = _committee_roles(by, request.residence_committee, what=gettext("trả lại nhận xét này"))
     reason = nfc(reason)
     if not reason:
-        raise InvalidInput("Hãy ghi lý do trả lại.", field_errors={"reason": ["Bắt buộc."]})
+        raise InvalidInput(gettext("Hãy ghi lý do trả lại."), field_errors={"reason": [gettext("Bắt buộc.")]})
     if request.status != CommentStatus.SIGNED:
-        raise TransitionError("Chỉ trả lại được nhận xét chi bộ đã ký, chưa xác nhận.")
+        raise TransitionError(gettext("Chỉ trả lại được nhận xét chi bộ đã ký, chưa xác nhận."))
     request.status = CommentStatus.DRAFTED
     request.signed_on = None
     request.signed_by = None
@@ -1294,7 +1358,9 @@ def _advance_comment(
     earlier_field, earlier_words = not_before
     earlier = getattr(request, earlier_field)
     if earlier and on < earlier:
-        raise InvalidInput(f"{day} không thể trước {earlier_words}.")
+        raise InvalidInput(
+            gettext("%(day)s không thể trước %(earlier_words)s.") % {"day": day, "earlier_words": earlier_words}
+        )
     request.status = to
     if to == CommentStatus.CERTIFIED:
         request.certified_on, request.certified_by, request.certifier_name = on, by, acting.name
@@ -1316,10 +1382,10 @@ def certify_comment(request: CommentRequest, *, by: Any, on: datetime.date | Non
         by=by,
         on=on,
         committee="residence_committee",
-        what="xác nhận nhận xét này",
-        refusal="Chỉ xác nhận được nhận xét chi bộ đã ký.",
-        day="Ngày xác nhận",
-        not_before=("signed_on", "ngày chi bộ ký"),
+        what=gettext("xác nhận nhận xét này"),
+        refusal=gettext("Chỉ xác nhận được nhận xét chi bộ đã ký."),
+        day=gettext("Ngày xác nhận"),
+        not_before=("signed_on", gettext("ngày chi bộ ký")),
         verb="comment_certified",
     )
 
@@ -1333,10 +1399,10 @@ def return_comment(request: CommentRequest, *, by: Any, on: datetime.date | None
         by=by,
         on=on,
         committee="residence_committee",
-        what="gửi nhận xét này về nơi công tác",
-        refusal="Chỉ gửi lại được nhận xét đã xác nhận.",
-        day="Ngày gửi lại",
-        not_before=("certified_on", "ngày đảng ủy xác nhận"),
+        what=gettext("gửi nhận xét này về nơi công tác"),
+        refusal=gettext("Chỉ gửi lại được nhận xét đã xác nhận."),
+        day=gettext("Ngày gửi lại"),
+        not_before=("certified_on", gettext("ngày đảng ủy xác nhận")),
         verb="comment_returned",
     )
 
@@ -1350,10 +1416,10 @@ def acknowledge_comment(request: CommentRequest, *, by: Any, on: datetime.date |
         by=by,
         on=on,
         committee="requesting_committee",
-        what="nhận lại nhận xét này",
-        refusal="Chỉ nhận được nhận xét nơi cư trú đã gửi lại.",
-        day="Ngày nhận lại",
-        not_before=("returned_on", "ngày nơi cư trú gửi lại"),
+        what=gettext("nhận lại nhận xét này"),
+        refusal=gettext("Chỉ nhận được nhận xét nơi cư trú đã gửi lại."),
+        day=gettext("Ngày nhận lại"),
+        not_before=("returned_on", gettext("ngày nơi cư trú gửi lại")),
         verb="comment_acknowledged",
     )
 
@@ -1375,14 +1441,16 @@ def record_meeting(
     `attendance` maps member id to present, or to (present, reason for absence).
     """
     acting = _authorize(
-        by, [cell, cell.parent], {Role.CELL_SECRETARY} | COMMITTEE_ROLES, what="ghi sinh hoạt của chi bộ này"
+        by, [cell, cell.parent], {Role.CELL_SECRETARY} | COMMITTEE_ROLES, what=gettext("ghi sinh hoạt của chi bộ này")
     )
     if cell.kind != OrgKind.RESIDENCE_CELL:
-        raise InvalidInput("Chỉ chi bộ nơi cư trú ghi sinh hoạt 213.")
+        raise InvalidInput(gettext("Chỉ chi bộ nơi cư trú ghi sinh hoạt 213."))
     if held_on > today():
-        raise InvalidInput("Ngày họp không thể ở tương lai.", field_errors={"held_on": ["Ngày ở tương lai."]})
+        raise InvalidInput(
+            gettext("Ngày họp không thể ở tương lai."), field_errors={"held_on": [gettext("Ngày ở tương lai.")]}
+        )
     if not attendance:
-        raise InvalidInput("Hãy đánh dấu có mặt / vắng cho các đảng viên.")
+        raise InvalidInput(gettext("Hãy đánh dấu có mặt / vắng cho các đảng viên."))
     registered = set(
         ResidenceRegisterEntry.objects.filter(cell=cell, entered_on__lte=held_on)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=held_on))
@@ -1392,7 +1460,7 @@ def record_meeting(
     strangers = set(attendance) - registered
     if strangers:
         raise InvalidInput(
-            "Có đảng viên không sinh hoạt ở chi bộ này vào ngày họp.",
+            gettext("Có đảng viên không sinh hoạt ở chi bộ này vào ngày họp."),
             field_errors={"attendance": [str(sorted(strangers))]},
         )
     half = 1 if held_on.month <= 6 else 2
@@ -1447,14 +1515,16 @@ def raise_notice(
         .first()
     )
     if entry is None or member.exemption == Exemption.E2:
-        raise NotAllowed("Đảng viên không sinh hoạt nơi cư trú tại đảng ủy của bạn.")
-    acting = _committee_roles(by, entry.residence_committee, what="báo vi phạm của đảng viên này")
-    _not_in_future(on, "Ngày báo")
+        raise NotAllowed(gettext("Đảng viên không sinh hoạt nơi cư trú tại đảng ủy của bạn."))
+    acting = _committee_roles(by, entry.residence_committee, what=gettext("báo vi phạm của đảng viên này"))
+    _not_in_future(on, gettext("Ngày báo"))
     description = nfc(description)
     if len(description) < 10:
-        raise InvalidInput("Hãy mô tả rõ việc vi phạm.", field_errors={"description": ["Quá ngắn."]})
+        raise InvalidInput(gettext("Hãy mô tả rõ việc vi phạm."), field_errors={"description": [gettext("Quá ngắn.")]})
     if observed_on > on:
-        raise InvalidInput("Ngày xảy ra không thể ở tương lai.", field_errors={"observed_on": ["Ngày ở tương lai."]})
+        raise InvalidInput(
+            gettext("Ngày xảy ra không thể ở tương lai."), field_errors={"observed_on": [gettext("Ngày ở tương lai.")]}
+        )
     book = _open_book(member)
     days = int(book.profile.rules.get("notice_answer_days", 30))
     notice = ViolationNotice.objects.create(
@@ -1476,12 +1546,16 @@ def answer_notice(notice: ViolationNotice, *, answer: str, by: Any, on: datetime
     """The workplace committee answers a notice with what it did."""
     on = on or today()
     notice = _lock(notice)
-    acting = _committee_roles(by, notice.workplace_committee, what="trả lời phiếu báo này")
-    _not_in_future(on, "Ngày trả lời")
-    _check_transition(NOTICE_TRANSITIONS, notice.status, NoticeStatus.ANSWERED, "Phiếu báo này đã được trả lời.")
+    acting = _committee_roles(by, notice.workplace_committee, what=gettext("trả lời phiếu báo này"))
+    _not_in_future(on, gettext("Ngày trả lời"))
+    _check_transition(
+        NOTICE_TRANSITIONS, notice.status, NoticeStatus.ANSWERED, gettext("Phiếu báo này đã được trả lời.")
+    )
     answer = nfc(answer)
     if len(answer) < 10:
-        raise InvalidInput("Hãy ghi rõ cấp ủy đã xử lý thế nào.", field_errors={"answer": ["Quá ngắn."]})
+        raise InvalidInput(
+            gettext("Hãy ghi rõ cấp ủy đã xử lý thế nào."), field_errors={"answer": [gettext("Quá ngắn.")]}
+        )
     notice.status = NoticeStatus.ANSWERED
     notice.answer = answer
     notice.answered_on = on
@@ -1521,17 +1595,20 @@ def record_rating(
         by,
         [book.holder, member.workplace_cell],
         COMMITTEE_ROLES | {Role.CELL_SECRETARY},
-        what="xếp loại đảng viên này",
+        what=gettext("xếp loại đảng viên này"),
     )
-    _not_in_future(on, "Ngày xếp loại")
+    _not_in_future(on, gettext("Ngày xếp loại"))
     if level not in RatingLevel.values:
-        raise InvalidInput("Hãy chọn một trong bốn mức xếp loại.", field_errors={"level": ["Không hợp lệ."]})
+        raise InvalidInput(
+            gettext("Hãy chọn một trong bốn mức xếp loại."), field_errors={"level": [gettext("Không hợp lệ.")]}
+        )
     if year > on.year or not book.term.contains_year(year):
         raise InvalidInput(
-            f"Năm {year} không thuộc nhiệm kỳ của sổ hoặc chưa đến.", field_errors={"year": ["Không hợp lệ."]}
+            gettext("Năm %(year)s không thuộc nhiệm kỳ của sổ hoặc chưa đến.") % {"year": year},
+            field_errors={"year": [gettext("Không hợp lệ.")]},
         )
     if book.ratings.filter(year=year).exists():
-        raise TransitionError(f"{member} đã được xếp loại năm {year}.")
+        raise TransitionError(gettext("%(member)s đã được xếp loại năm %(year)s.") % {"member": member, "year": year})
     comment = comment_for_rating(book, year)
     rating = AnnualRating.objects.create(
         book=book,
@@ -1579,13 +1656,16 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
     on = on or today()
     # The term is national: only the system (cron) or a national administrator closes it.
     if by is not None and not getattr(by, "is_superuser", False):
-        raise NotAllowed("Chỉ quản trị hệ thống (hoặc tác vụ tự động) mới được kết thúc nhiệm kỳ.")
+        raise NotAllowed(gettext("Chỉ quản trị hệ thống (hoặc tác vụ tự động) mới được kết thúc nhiệm kỳ."))
     acting = Acting(by, "superuser" if by is not None else "", None)
     term = Term.objects.select_for_update().filter(status=TermStatus.OPEN).first()
     if term is None:
-        raise TransitionError("Chưa có nhiệm kỳ nào đang thực hiện.")
+        raise TransitionError(gettext("Chưa có nhiệm kỳ nào đang thực hiện."))
     if on.year < term.end_year:
-        raise TransitionError(f"Nhiệm kỳ {term.start_year}–{term.end_year} chưa đến năm kết thúc.")
+        raise TransitionError(
+            gettext("Nhiệm kỳ %(start_year)s–%(end_year)s chưa đến năm kết thúc.")
+            % {"start_year": term.start_year, "end_year": term.end_year}
+        )
     years = int(default_profile().rules.get("term_years", 5))
     term.status = TermStatus.CLOSED
     term.closed_on = on
@@ -1662,17 +1742,17 @@ def merge_communes(
     """
     on = on or today()
     into = _lock(into)  # the caller's copy may predate another merge
-    acting = _board_of(by, into.province_code, what="sắp xếp, hợp nhất đảng ủy xã/phường")
+    acting = _board_of(by, into.province_code, what=gettext("sắp xếp, hợp nhất đảng ủy xã/phường"))
     if into.kind != OrgKind.RESIDENCE_COMMITTEE or not into.is_active:
-        raise InvalidInput("Đơn vị kế thừa phải là một đảng ủy xã/phường/đặc khu đang hoạt động.")
+        raise InvalidInput(gettext("Đơn vị kế thừa phải là một đảng ủy xã/phường/đặc khu đang hoạt động."))
     olds = [Organisation.objects.select_for_update().get(pk=c.pk) for c in committees]
     if not olds:
-        raise InvalidInput("Hãy chọn đảng ủy cần hợp nhất.")
+        raise InvalidInput(gettext("Hãy chọn đảng ủy cần hợp nhất."))
     for old in olds:
         if old.pk == into.pk:
-            raise InvalidInput("Không thể hợp nhất một đảng ủy vào chính nó.")
+            raise InvalidInput(gettext("Không thể hợp nhất một đảng ủy vào chính nó."))
         if old.kind != OrgKind.RESIDENCE_COMMITTEE:
-            raise InvalidInput(f"{old} không phải đảng ủy xã/phường/đặc khu.")
+            raise InvalidInput(gettext("%(old)s không phải đảng ủy xã/phường/đặc khu.") % {"old": old})
         # across a province border only along an official succession (e.g. a Bến Tre ward of 2025
         # that became part of a Vĩnh Long commune)
         if (
@@ -1680,10 +1760,13 @@ def merge_communes(
             and not UnitSuccession.objects.filter(predecessor_id=old.commune_id, successor_id=into.commune_id).exists()
         ):
             raise InvalidInput(
-                f"{old} thuộc tỉnh khác và xã/phường của nó không sáp nhập vào {into.commune}: không hợp nhất được."
+                gettext(
+                    "%(old)s thuộc tỉnh khác và xã/phường của nó không sáp nhập vào %(commune)s: không hợp nhất được."
+                )
+                % {"old": old, "commune": into.commune}
             )
         if old.valid_until is not None:
-            raise TransitionError(f"{old} đã thôi hoạt động từ trước.")
+            raise TransitionError(gettext("%(old)s đã thôi hoạt động từ trước.") % {"old": old})
     ended = on - datetime.timedelta(days=1)
     old_ids = [o.pk for o in olds]
     old_communes = {o.commune_id for o in olds if o.commune_id and o.commune_id != into.commune_id}
@@ -1763,32 +1846,32 @@ def request_address_change(
     Only the member's own login may ask, one pending request per book at a time.
     """
     if by is None or not getattr(by, "is_active", False) or member.user_id is None or by.pk != member.user_id:
-        raise NotAllowed("Chỉ chính đảng viên mới gửi được đề nghị chuyển nơi cư trú của mình.")
+        raise NotAllowed(gettext("Chỉ chính đảng viên mới gửi được đề nghị chuyển nơi cư trú của mình."))
     member = _lock(member)
     book = _open_book(member)
     acting = Acting(by, "member", None)
     pending = book.address_change_requests.filter(status=AddressChangeStatus.PENDING).first()
     if pending is not None:
         raise TransitionError(
-            f"Bạn đã có một đề nghị chuyển nơi cư trú gửi ngày {timezone.localdate(pending.created_at):%d/%m/%Y} "
-            "đang chờ cấp ủy xử lý."
+            gettext("Bạn đã có một đề nghị chuyển nơi cư trú gửi ngày %(sent_on)s đang chờ cấp ủy xử lý.")
+            % {"sent_on": format(timezone.localdate(pending.created_at), "%d/%m/%Y")}
         )
     line = nfc(line)
     errors: dict[str, list[str]] = {}
     if not line:
-        errors["line"] = ["Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ."]
+        errors["line"] = [gettext("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ.")]
     if commune.level != UnitLevel.COMMUNE or (commune.valid_until is not None and commune.valid_until < today()):
-        errors["commune"] = ["Hãy chọn xã/phường/đặc khu hiện nay."]
+        errors["commune"] = [gettext("Hãy chọn xã/phường/đặc khu hiện nay.")]
     if residence_kind not in ResidenceKind.values:
-        errors["residence_kind"] = ["Hãy chọn thường trú hoặc tạm trú."]
+        errors["residence_kind"] = [gettext("Hãy chọn thường trú hoặc tạm trú.")]
     note = nfc(note)
     if len(note) > 1000:
-        errors["note"] = ["Ghi chú dài quá 1.000 ký tự."]
+        errors["note"] = [gettext("Ghi chú dài quá 1.000 ký tự.")]
     if errors:
         raise InvalidInput(next(iter(errors.values()))[0], field_errors=errors)
     current = (member.residence_commune_id, member.residence_line, member.residence_kind)
     if (commune.pk, line, residence_kind) == current:
-        raise InvalidInput("Địa chỉ mới trùng địa chỉ hiện tại.")
+        raise InvalidInput(gettext("Địa chỉ mới trùng địa chỉ hiện tại."))
     request = AddressChangeRequest.objects.create(
         member=member,
         book=book,
@@ -1827,15 +1910,17 @@ def handle_address_change(
     """
     on = on or today()
     request = _lock(request)
-    acting = _committee_roles(by, request.book.holder, what="xử lý đề nghị chuyển nơi cư trú này")
-    _not_in_future(on, "Ngày xử lý")
+    acting = _committee_roles(by, request.book.holder, what=gettext("xử lý đề nghị chuyển nơi cư trú này"))
+    _not_in_future(on, gettext("Ngày xử lý"))
     target = AddressChangeStatus.DONE if accept else AddressChangeStatus.REJECTED
-    _check_transition(ADDRESS_CHANGE_TRANSITIONS, request.status, target, "Đề nghị này đã được xử lý trước đó.")
+    _check_transition(
+        ADDRESS_CHANGE_TRANSITIONS, request.status, target, gettext("Đề nghị này đã được xử lý trước đó.")
+    )
     answer = nfc(answer)
     if not accept and len(answer) < 5:
         raise InvalidInput(
-            "Hãy ghi lý do không chấp nhận để đảng viên biết.",
-            field_errors={"answer": ["Bắt buộc khi không chấp nhận."]},
+            gettext("Hãy ghi lý do không chấp nhận để đảng viên biết."),
+            field_errors={"answer": [gettext("Bắt buộc khi không chấp nhận.")]},
         )
     move: dict[str, Any] = {}
     if accept:
@@ -1906,12 +1991,15 @@ def _check_scan(upload: Any) -> tuple[str, int]:
         upload.seek(0, 2)
         size = upload.tell()
     if not size:
-        raise InvalidInput("Tệp rỗng: hãy chọn tệp bản quét.", field_errors={"file": ["Tệp rỗng."]})
+        raise InvalidInput(gettext("Tệp rỗng: hãy chọn tệp bản quét."), field_errors={"file": [gettext("Tệp rỗng.")]})
     if size > limit:
         raise InvalidInput(
-            f"Tệp quá lớn ({megabytes(size)}); giới hạn là {megabytes(limit)}. "
-            "Hãy quét với độ phân giải thấp hơn (150–200 dpi) hoặc chia thành nhiều tệp.",
-            field_errors={"file": [f"Quá {megabytes(limit)}."]},
+            gettext(
+                "Tệp quá lớn (%(size)s); giới hạn là %(limit)s. Hãy quét với độ phân "
+                "giải thấp hơn (150–200 dpi) hoặc chia thành nhiều tệp."
+            )
+            % {"size": megabytes(size), "limit": megabytes(limit)},
+            field_errors={"file": [gettext("Quá %(limit)s.") % {"limit": megabytes(limit)}]},
         )
     upload.seek(0)
     head = upload.read(8)
@@ -1919,9 +2007,11 @@ def _check_scan(upload: Any) -> tuple[str, int]:
     kind = detect_scan_type(head)
     if kind is None:
         raise InvalidInput(
-            "Tệp không phải bản quét PDF, JPEG hoặc PNG (đã kiểm tra nội dung tệp, không theo tên tệp). "
-            "Hãy quét lại và lưu ra PDF, JPEG hoặc PNG.",
-            field_errors={"file": ["Nội dung tệp không phải PDF, JPEG hoặc PNG."]},
+            gettext(
+                "Tệp không phải bản quét PDF, JPEG hoặc PNG (đã kiểm tra nội dung tệp, không theo tên tệp). "
+                "Hãy quét lại và lưu ra PDF, JPEG hoặc PNG."
+            ),
+            field_errors={"file": [gettext("Nội dung tệp không phải PDF, JPEG hoặc PNG.")]},
         )
     return kind, int(size)
 
@@ -1938,20 +2028,20 @@ def attach_scan(obj: IntroductionLetter | CommentRequest, *, upload: Any, by: An
         document: IntroductionLetter | CommentRequest = _lock(obj)
         book = document.book
         residence = None if document.status == LetterStatus.DRAFT else document.residence_committee
-        what = "đính kèm bản quét cho giấy giới thiệu này"
+        what = gettext("đính kèm bản quét cho giấy giới thiệu này")
     elif isinstance(obj, CommentRequest):
         document = _lock(obj)
         book = document.book
         residence = document.residence_committee
-        what = "đính kèm bản quét cho phiếu nhận xét này"
+        what = gettext("đính kèm bản quét cho phiếu nhận xét này")
     else:
-        raise InvalidInput("Chỉ đính kèm bản quét cho giấy giới thiệu hoặc phiếu nhận xét.")
+        raise InvalidInput(gettext("Chỉ đính kèm bản quét cho giấy giới thiệu hoặc phiếu nhận xét."))
     member = book.member
     if member.exemption == Exemption.E2:
         residence = None  # the residence side never sees an E2 member
     acting = _authorize(by, [book.holder, residence], COMMITTEE_ROLES, what=what)
     if book.status != BookStatus.OPEN:
-        raise TransitionError("Sổ liên hệ đã đóng (chỉ xem): không đính kèm thêm bản quét được.")
+        raise TransitionError(gettext("Sổ liên hệ đã đóng (chỉ xem): không đính kèm thêm bản quét được."))
     kind, size = _check_scan(upload)
     attachment = Attachment(
         letter=document if isinstance(document, IntroductionLetter) else None,

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "web",
     "api",
+    "spreadsheets",
     "documents",
 ]
 
@@ -196,6 +197,14 @@ X_FRAME_OPTIONS = "DENY"
 
 # The regulation profile a new book is opened under when none is named.
 DEFAULT_REGULATION_PROFILE = os.environ.get("DEFAULT_REGULATION_PROFILE", "213/2020")
+
+# Excel import of members (spreadsheets): the largest file and number of rows accepted, and
+# from how many rows the check and the import run as a background task (a status page waits).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1000 * 1000)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
+# Scans of paper forms (PDF, JPEG, PNG checked by content): the largest file accepted.
+SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", str(10 * 1000 * 1000)))
 
 # Reminders go this many days before each deadline of the regulation profile (send_reminders).
 REMINDER_DAYS = [int(day) for day in env_list("REMINDER_DAYS", "7,1")]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("", include("web.urls")),
+    path("excel/", include("spreadsheets.views")),
     path("", include("documents.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("api.urls_web")),

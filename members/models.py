@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from orgs.models import AdministrativeUnit, Organisation, OrgKind
 from orgs.text import fold, name_sort_key, nfc
@@ -35,19 +37,19 @@ def cccd_century_digit(sex: str, birth_year: int) -> int:
 def validate_national_id(value: str, *, sex: str | None = None, birth_date: datetime.date | None = None) -> None:
     """Check a 12-digit citizen ID: digits, province code, and (when known) sex and birth year."""
     if len(value) != 12 or not value.isdigit():
-        raise ValidationError("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.", code="format")
+        raise ValidationError(_("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."), code="format")
     if int(value[:3]) not in CCCD_PROVINCE_CODES:
-        raise ValidationError("Ba chữ số đầu của số CCCD không phải mã tỉnh nơi đăng ký khai sinh.", code="province")
+        raise ValidationError(_("Ba chữ số đầu của số CCCD không phải mã tỉnh nơi đăng ký khai sinh."), code="province")
     if sex and birth_date:
         if int(value[3]) != cccd_century_digit(sex, birth_date.year):
-            raise ValidationError("Chữ số thứ tư của số CCCD không khớp giới tính và thế kỷ sinh.", code="sex")
+            raise ValidationError(_("Chữ số thứ tư của số CCCD không khớp giới tính và thế kỷ sinh."), code="sex")
         if int(value[4:6]) != birth_date.year % 100:
-            raise ValidationError("Chữ số thứ năm và sáu của số CCCD phải là hai số cuối của năm sinh.", code="year")
+            raise ValidationError(_("Chữ số thứ năm và sáu của số CCCD phải là hai số cuối của năm sinh."), code="year")
 
 
 def validate_party_card(value: str) -> None:
     if not value.isdigit() or not 6 <= len(value) <= 12:
-        raise ValidationError("Số thẻ đảng viên gồm 6 đến 12 chữ số.", code="format")
+        raise ValidationError(_("Số thẻ đảng viên gồm 6 đến 12 chữ số."), code="format")
 
 
 class ResidenceKind(models.TextChoices):
@@ -94,52 +96,52 @@ class MemberQuerySet(models.QuerySet["Member"]):
 class Member(models.Model):
     """An employed party member under Regulation 213."""
 
-    full_name = models.CharField("họ và tên", max_length=120)
-    sex = models.CharField("giới tính", max_length=1, choices=Sex.choices)
-    birth_date = models.DateField("ngày sinh")
-    admitted_on = models.DateField("ngày vào Đảng")
-    official_on = models.DateField("ngày chính thức", null=True, blank=True)
+    full_name = models.CharField(gettext_lazy("họ và tên"), max_length=120)
+    sex = models.CharField(gettext_lazy("giới tính"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(gettext_lazy("ngày sinh"))
+    admitted_on = models.DateField(gettext_lazy("ngày vào Đảng"))
+    official_on = models.DateField(gettext_lazy("ngày chính thức"), null=True, blank=True)
     party_card_number = models.CharField(
-        "số thẻ đảng viên",
+        gettext_lazy("số thẻ đảng viên"),
         max_length=12,
         unique=True,
         validators=[validate_party_card],
-        error_messages={"unique": "Số thẻ đảng viên này đã có trong hệ thống."},
+        error_messages={"unique": gettext_lazy("Số thẻ đảng viên này đã có trong hệ thống.")},
     )
     national_id = models.CharField(
-        "số định danh cá nhân",
+        gettext_lazy("số định danh cá nhân"),
         max_length=12,
         unique=True,
-        error_messages={"unique": "Số định danh cá nhân này đã có trong hệ thống."},
+        error_messages={"unique": gettext_lazy("Số định danh cá nhân này đã có trong hệ thống.")},
     )
-    phone = models.CharField("điện thoại", max_length=20, blank=True)
-    email = models.EmailField("thư điện tử", blank=True)
+    phone = models.CharField(gettext_lazy("điện thoại"), max_length=20, blank=True)
+    email = models.EmailField(gettext_lazy("thư điện tử"), blank=True)
     workplace_cell = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         related_name="workplace_members",
-        verbose_name="chi bộ nơi công tác",
+        verbose_name=gettext_lazy("chi bộ nơi công tác"),
         limit_choices_to={"kind__in": [OrgKind.WORKPLACE_CELL, OrgKind.WORKPLACE_COMMITTEE]},
     )
-    workplace_title = models.CharField("chức vụ, đơn vị công tác", max_length=200, blank=True)
+    workplace_title = models.CharField(gettext_lazy("chức vụ, đơn vị công tác"), max_length=200, blank=True)
     residence_commune = models.ForeignKey(
         AdministrativeUnit,
         on_delete=models.PROTECT,
         related_name="residents",
-        verbose_name="xã/phường/đặc khu nơi cư trú",
+        verbose_name=gettext_lazy("xã/phường/đặc khu nơi cư trú"),
     )
-    residence_line = models.CharField("số nhà, đường, thôn/ấp/khóm/tổ", max_length=200)
+    residence_line = models.CharField(gettext_lazy("số nhà, đường, thôn/ấp/khóm/tổ"), max_length=200)
     residence_kind = models.CharField(
-        "loại cư trú", max_length=10, choices=ResidenceKind.choices, default=ResidenceKind.PERMANENT
+        gettext_lazy("loại cư trú"), max_length=10, choices=ResidenceKind.choices, default=ResidenceKind.PERMANENT
     )
     exemption = models.CharField(
-        "miễn sinh hoạt nơi cư trú", max_length=3, choices=Exemption.choices, blank=True, default=""
+        gettext_lazy("miễn sinh hoạt nơi cư trú"), max_length=3, choices=Exemption.choices, blank=True, default=""
     )
-    exemption_reason = models.CharField("lý do miễn", max_length=300, blank=True)
-    exemption_from = models.DateField("miễn từ ngày", null=True, blank=True)
-    exemption_until = models.DateField("miễn đến ngày", null=True, blank=True)
+    exemption_reason = models.CharField(gettext_lazy("lý do miễn"), max_length=300, blank=True)
+    exemption_from = models.DateField(gettext_lazy("miễn từ ngày"), null=True, blank=True)
+    exemption_until = models.DateField(gettext_lazy("miễn đến ngày"), null=True, blank=True)
     employment = models.CharField(
-        "tình trạng công tác",
+        gettext_lazy("tình trạng công tác"),
         max_length=10,
         choices=EmploymentStatus.choices,
         default=EmploymentStatus.EMPLOYED,
@@ -150,7 +152,7 @@ class Member(models.Model):
         null=True,
         blank=True,
         related_name="member",
-        verbose_name="tài khoản",
+        verbose_name=gettext_lazy("tài khoản"),
     )
     sort_key = models.CharField(max_length=400, editable=False, db_index=True)
     search_text = models.CharField(max_length=300, editable=False)
@@ -160,19 +162,19 @@ class Member(models.Model):
     objects = MemberQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "đảng viên"
-        verbose_name_plural = "đảng viên"
+        verbose_name = gettext_lazy("đảng viên")
+        verbose_name_plural = gettext_lazy("đảng viên")
         indexes = [models.Index(fields=["workplace_cell", "sort_key"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(exemption="") | ~Q(exemption_reason=""),
                 name="exemption_has_reason",
-                violation_error_message="Miễn sinh hoạt nơi cư trú phải ghi lý do.",
+                violation_error_message=gettext_lazy("Miễn sinh hoạt nơi cư trú phải ghi lý do."),
             ),
             models.CheckConstraint(
                 condition=Q(official_on__isnull=True) | Q(official_on__gte=models.F("admitted_on")),
                 name="official_after_admitted",
-                violation_error_message="Ngày chính thức không thể trước ngày vào Đảng.",
+                violation_error_message=gettext_lazy("Ngày chính thức không thể trước ngày vào Đảng."),
             ),
         ]
 
@@ -203,18 +205,18 @@ class Member(models.Model):
         if self.birth_date and self.admitted_on:
             age = (self.admitted_on - self.birth_date).days // 365
             if age < 18:
-                errors.setdefault("admitted_on", []).append("Đảng viên vào Đảng khi đủ 18 tuổi.")
+                errors.setdefault("admitted_on", []).append(_("Đảng viên vào Đảng khi đủ 18 tuổi."))
         if self.official_on and self.admitted_on and self.official_on < self.admitted_on:
-            errors.setdefault("official_on", []).append("Ngày chính thức không thể trước ngày vào Đảng.")
+            errors.setdefault("official_on", []).append(_("Ngày chính thức không thể trước ngày vào Đảng."))
         from books.clock import today
 
         ended = self.residence_commune.valid_until if self.residence_commune_id else None
         if ended is not None and ended < today():
             errors.setdefault("residence_commune", []).append(
-                "Xã/phường này không còn (sau sắp xếp 2025); hãy chọn đơn vị hiện nay."
+                _("Xã/phường này không còn (sau sắp xếp 2025); hãy chọn đơn vị hiện nay.")
             )
         if self.workplace_cell_id and not self.workplace_cell.is_workplace_side:
-            errors.setdefault("workplace_cell", []).append("Hãy chọn chi bộ nơi công tác.")
+            errors.setdefault("workplace_cell", []).append(_("Hãy chọn chi bộ nơi công tác."))
         if errors:
             raise ValidationError(errors)
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from books.models import Badge, Event
 from members.models import Exemption, Member
@@ -82,7 +83,10 @@ class Notification(models.Model):
     """Something that waits on one user, in one of their organisations."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="người nhận"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=gettext_lazy("người nhận"),
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -90,13 +94,13 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="với vai trò tại",
-        help_text="Trống khi gửi cho chính đảng viên.",
+        verbose_name=gettext_lazy("với vai trò tại"),
+        help_text=gettext_lazy("Trống khi gửi cho chính đảng viên."),
     )
-    kind = models.CharField("loại", max_length=20, choices=NotificationKind.choices)
-    title = models.CharField("tiêu đề", max_length=200)
-    body = models.TextField("nội dung", blank=True)
-    link = models.CharField("đường dẫn", max_length=300, blank=True)
+    kind = models.CharField(gettext_lazy("loại"), max_length=20, choices=NotificationKind.choices)
+    title = models.CharField(gettext_lazy("tiêu đề"), max_length=200)
+    body = models.TextField(gettext_lazy("nội dung"), blank=True)
+    link = models.CharField(gettext_lazy("đường dẫn"), max_length=300, blank=True)
     event = models.ForeignKey(Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     member = models.ForeignKey(
         Member,
@@ -104,20 +108,20 @@ class Notification(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Đảng viên được nói tới, nếu chỉ một người.",
+        help_text=gettext_lazy("Đảng viên được nói tới, nếu chỉ một người."),
     )
     # "comment:12": the object the work is about, so that doing the work clears the notification
     object_key = models.CharField(max_length=40, blank=True, db_index=True)
     search_text = models.TextField(editable=False, blank=True)
-    created_at = models.DateTimeField("thời điểm", default=timezone.now)
-    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
-    emailed_at = models.DateTimeField("đã gửi thư lúc", null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("thời điểm"), default=timezone.now)
+    read_at = models.DateTimeField(gettext_lazy("đã đọc lúc"), null=True, blank=True)
+    emailed_at = models.DateTimeField(gettext_lazy("đã gửi thư lúc"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "thông báo"
-        verbose_name_plural = "thông báo"
+        verbose_name = gettext_lazy("thông báo")
+        verbose_name_plural = gettext_lazy("thông báo")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notif_recipient_unread"),
@@ -147,21 +151,21 @@ class ReminderLog(models.Model):
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    topic = models.CharField("việc", max_length=30)
-    deadline = models.DateField("hạn")
-    stage = models.CharField("lần nhắc", max_length=12, choices=ReminderStage.choices)
-    days_before = models.PositiveSmallIntegerField("số ngày trước hạn", default=0)
-    sent_on = models.DateField("ngày gửi")
+    topic = models.CharField(gettext_lazy("việc"), max_length=30)
+    deadline = models.DateField(gettext_lazy("hạn"))
+    stage = models.CharField(gettext_lazy("lần nhắc"), max_length=12, choices=ReminderStage.choices)
+    days_before = models.PositiveSmallIntegerField(gettext_lazy("số ngày trước hạn"), default=0)
+    sent_on = models.DateField(gettext_lazy("ngày gửi"))
     notification = models.ForeignKey(Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = "lần nhắc hạn"
-        verbose_name_plural = "nhật ký nhắc hạn"
+        verbose_name = gettext_lazy("lần nhắc hạn")
+        verbose_name_plural = gettext_lazy("nhật ký nhắc hạn")
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "organisation", "topic", "deadline", "stage", "days_before"],
                 name="one_reminder_per_deadline_stage",
-                violation_error_message="Lần nhắc này đã được gửi.",
+                violation_error_message=gettext_lazy("Lần nhắc này đã được gửi."),
             )
         ]
 

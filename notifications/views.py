@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from orgs.text import fold
@@ -80,7 +81,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
             "notifications/partials/marked.html",
             {"n": notification, "unread": _mine(request).unread().count(), "back": _back(request)},
         )
-    messages.success(request, f"Đã đánh dấu là đã đọc: {notification.title}.")
+    messages.success(request, _("Đã đánh dấu là đã đọc: %(title)s.") % {"title": notification.title})
     return redirect(_back(request))
 
 
@@ -89,7 +90,9 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     count = _mine(request).unread().update(read_at=timezone.now())
     if count:
-        messages.success(request, f"Đã đánh dấu {count:,} thông báo là đã đọc.".replace(",", "."))
+        messages.success(
+            request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": format(count, ",").replace(",", ".")}
+        )
     else:
-        messages.info(request, "Không còn thông báo nào chưa đọc.")
+        messages.info(request, _("Không còn thông báo nào chưa đọc."))
     return redirect(_back(request))

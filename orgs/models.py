@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .text import fold, nfc
 
@@ -43,15 +45,15 @@ class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
 class AdministrativeUnit(models.Model):
     """A province, district or commune from the official list, keyed by its official code."""
 
-    edition = models.CharField("danh mục", max_length=8, choices=UnitEdition.choices)
-    level = models.CharField("cấp", max_length=10, choices=UnitLevel.choices)
-    code = models.PositiveIntegerField("mã")
-    name = models.CharField("tên", max_length=120)
-    division_type = models.CharField("loại", max_length=40)
+    edition = models.CharField(gettext_lazy("danh mục"), max_length=8, choices=UnitEdition.choices)
+    level = models.CharField(gettext_lazy("cấp"), max_length=10, choices=UnitLevel.choices)
+    code = models.PositiveIntegerField(gettext_lazy("mã"))
+    name = models.CharField(gettext_lazy("tên"), max_length=120)
+    division_type = models.CharField(gettext_lazy("loại"), max_length=40)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
-    province_code = models.PositiveIntegerField("mã tỉnh", db_index=True)
-    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
-    valid_until = models.DateField("hiệu lực đến", null=True, blank=True)
+    province_code = models.PositiveIntegerField(gettext_lazy("mã tỉnh"), db_index=True)
+    valid_from = models.DateField(gettext_lazy("hiệu lực từ"), null=True, blank=True)
+    valid_until = models.DateField(gettext_lazy("hiệu lực đến"), null=True, blank=True)
     search_name = models.CharField(max_length=120, editable=False, db_index=True)
     successors = models.ManyToManyField(
         "self",
@@ -65,13 +67,13 @@ class AdministrativeUnit(models.Model):
     objects = AdministrativeUnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "đơn vị hành chính"
-        verbose_name_plural = "đơn vị hành chính"
+        verbose_name = gettext_lazy("đơn vị hành chính")
+        verbose_name_plural = gettext_lazy("đơn vị hành chính")
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "level", "code"],
                 name="unit_code_unique_per_edition",
-                violation_error_message="Mã đơn vị hành chính đã có trong danh mục này.",
+                violation_error_message=gettext_lazy("Mã đơn vị hành chính đã có trong danh mục này."),
             )
         ]
         indexes = [models.Index(fields=["level", "province_code"])]
@@ -126,13 +128,13 @@ class UnitSuccession(models.Model):
 
     predecessor = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="successor_links")
     successor = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="predecessor_links")
-    is_partial = models.BooleanField("chỉ một phần", default=False)
-    is_main = models.BooleanField("đơn vị kế thừa chính", default=True)
-    effective_on = models.DateField("hiệu lực", default=REFORM_2025)
+    is_partial = models.BooleanField(gettext_lazy("chỉ một phần"), default=False)
+    is_main = models.BooleanField(gettext_lazy("đơn vị kế thừa chính"), default=True)
+    effective_on = models.DateField(gettext_lazy("hiệu lực"), default=REFORM_2025)
 
     class Meta:
-        verbose_name = "kế thừa đơn vị hành chính"
-        verbose_name_plural = "kế thừa đơn vị hành chính"
+        verbose_name = gettext_lazy("kế thừa đơn vị hành chính")
+        verbose_name_plural = gettext_lazy("kế thừa đơn vị hành chính")
         constraints = [models.UniqueConstraint(fields=["predecessor", "successor"], name="unit_succession_unique")]
 
     def __str__(self) -> str:
@@ -171,61 +173,63 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 class Organisation(models.Model):
     """A party organisation: committee, cell or the provincial organisation board."""
 
-    kind = models.CharField("loại", max_length=16, choices=OrgKind.choices)
-    name = models.CharField("tên", max_length=200)
+    kind = models.CharField(gettext_lazy("loại"), max_length=16, choices=OrgKind.choices)
+    name = models.CharField(gettext_lazy("tên"), max_length=200)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="children",
-        verbose_name="tổ chức cấp trên",
+        verbose_name=gettext_lazy("tổ chức cấp trên"),
     )
-    province_code = models.PositiveIntegerField("mã tỉnh", null=True, blank=True, db_index=True)
+    province_code = models.PositiveIntegerField(gettext_lazy("mã tỉnh"), null=True, blank=True, db_index=True)
     commune = models.ForeignKey(
         AdministrativeUnit,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="party_organisations",
-        verbose_name="xã/phường",
-        help_text="Chỉ cho tổ chức phía nơi cư trú: mã xã/phường/đặc khu.",
+        verbose_name=gettext_lazy("xã/phường"),
+        help_text=gettext_lazy("Chỉ cho tổ chức phía nơi cư trú: mã xã/phường/đặc khu."),
     )
     area_name = models.CharField(
-        "thôn/ấp/khóm/tổ dân phố",
+        gettext_lazy("thôn/ấp/khóm/tổ dân phố"),
         max_length=120,
         blank=True,
-        help_text="Chỉ cho chi bộ nơi cư trú.",
+        help_text=gettext_lazy("Chỉ cho chi bộ nơi cư trú."),
     )
     has_executive = models.BooleanField(
-        "có chi ủy",
+        gettext_lazy("có chi ủy"),
         default=False,
-        help_text="Chi bộ có chi ủy: phiếu nhận xét ký T/M CHI ỦY; không có thì bí thư chi bộ ký.",
+        help_text=gettext_lazy("Chi bộ có chi ủy: phiếu nhận xét ký T/M CHI ỦY; không có thì bí thư chi bộ ký."),
     )
     letter_suffix = models.CharField(
-        "ký hiệu văn bản",
+        gettext_lazy("ký hiệu văn bản"),
         max_length=16,
         default="ĐU",
-        help_text="Phần sau số giấy giới thiệu: Số 12-GGT/ĐU.",
+        help_text=gettext_lazy("Phần sau số giấy giới thiệu: Số 12-GGT/ĐU."),
     )
-    place_name = models.CharField("địa danh ghi trên văn bản", max_length=60, blank=True, help_text="Ví dụ: Vĩnh Long")
-    valid_from = models.DateField("hoạt động từ", null=True, blank=True)
-    valid_until = models.DateField("hoạt động đến", null=True, blank=True)
+    place_name = models.CharField(
+        gettext_lazy("địa danh ghi trên văn bản"), max_length=60, blank=True, help_text=gettext_lazy("Ví dụ: Vĩnh Long")
+    )
+    valid_from = models.DateField(gettext_lazy("hoạt động từ"), null=True, blank=True)
+    valid_until = models.DateField(gettext_lazy("hoạt động đến"), null=True, blank=True)
     successor = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="predecessors",
-        verbose_name="tổ chức kế thừa",
+        verbose_name=gettext_lazy("tổ chức kế thừa"),
     )
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
 
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "tổ chức đảng"
-        verbose_name_plural = "tổ chức đảng"
+        verbose_name = gettext_lazy("tổ chức đảng")
+        verbose_name_plural = gettext_lazy("tổ chức đảng")
         indexes = [
             models.Index(fields=["kind", "commune"]),
             models.Index(fields=["kind", "province_code"]),
@@ -234,7 +238,7 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind__in=["residence", "residence_cell"]) | Q(commune__isnull=False),
                 name="residence_org_has_commune",
-                violation_error_message="Tổ chức phía nơi cư trú phải có mã xã/phường/đặc khu.",
+                violation_error_message=gettext_lazy("Tổ chức phía nơi cư trú phải có mã xã/phường/đặc khu."),
             ),
         ]
 
@@ -253,9 +257,9 @@ class Organisation(models.Model):
             OrgKind.RESIDENCE_CELL: {OrgKind.RESIDENCE_COMMITTEE},
         }.get(OrgKind(self.kind))
         if expected_parent and (self.parent is None or self.parent.kind not in expected_parent):
-            raise ValidationError({"parent": "Chi bộ phải trực thuộc đúng loại cấp ủy (nơi công tác / nơi cư trú)."})
+            raise ValidationError({"parent": _("Chi bộ phải trực thuộc đúng loại cấp ủy (nơi công tác / nơi cư trú).")})
         if self.kind in RESIDENCE_SIDE and self.commune_id is None:
-            raise ValidationError({"commune": "Tổ chức phía nơi cư trú phải có mã xã/phường."})
+            raise ValidationError({"commune": _("Tổ chức phía nơi cư trú phải có mã xã/phường.")})
 
     @property
     def is_workplace_side(self) -> bool:
@@ -325,21 +329,21 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="role_assignments")
-    role = models.CharField("vai trò", max_length=20, choices=Role.choices)
-    valid_from = models.DateField("từ ngày", default=datetime.date.today)
-    valid_until = models.DateField("đến ngày", null=True, blank=True)
+    role = models.CharField(gettext_lazy("vai trò"), max_length=20, choices=Role.choices)
+    valid_from = models.DateField(gettext_lazy("từ ngày"), default=datetime.date.today)
+    valid_until = models.DateField(gettext_lazy("đến ngày"), null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "vai trò"
-        verbose_name_plural = "vai trò"
+        verbose_name = gettext_lazy("vai trò")
+        verbose_name_plural = gettext_lazy("vai trò")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"],
                 condition=Q(valid_until__isnull=True),
                 name="one_open_role_per_user_org",
-                violation_error_message="Người dùng đã có vai trò này trong tổ chức.",
+                violation_error_message=gettext_lazy("Người dùng đã có vai trò này trong tổ chức."),
             )
         ]
 
@@ -349,7 +353,9 @@ class RoleAssignment(models.Model):
     def clean(self) -> None:
         allowed = ROLES_BY_KIND.get(self.organisation.kind, set())
         if self.role not in allowed:
-            raise ValidationError({"role": f"Vai trò này không dùng cho {self.organisation.get_kind_display()}."})
+            raise ValidationError(
+                {"role": _("Vai trò này không dùng cho %(kind)s.") % {"kind": self.organisation.get_kind_display()}}
+            )
 
 
 def roles_of(user: AbstractBaseUser | AnonymousUser | None, on: datetime.date | None = None) -> list[RoleAssignment]:

@@ -17,6 +17,8 @@ from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from books import access, clock
 from books.models import CommentStatus, LetterStatus
@@ -29,8 +31,8 @@ from .common import hat_required, paginate, scope_of
 app_name = "board"
 # (label, url name) pairs shown in the header when this role's hat is worn
 NAV: list[tuple[str, str]] = [
-    ("Theo xã/phường", "board:communes"),
-    ("Theo nơi công tác", "board:workplaces"),
+    (gettext_lazy("Theo xã/phường"), "board:communes"),
+    (gettext_lazy("Theo nơi công tác"), "board:workplaces"),
 ]
 
 AT_CELL = [CommentStatus.REQUESTED, CommentStatus.DRAFTED]
@@ -84,7 +86,7 @@ class Row:
     @property
     def chart_label(self) -> str:
         if self.org is None:
-            return "Tổng cộng"
+            return _("Tổng cộng")
         if self.org.kind == OrgKind.RESIDENCE_COMMITTEE and self.org.commune is not None:
             return self.org.commune.name
         return self.org.name.removeprefix("Đảng ủy ")
@@ -207,9 +209,12 @@ def _percent_or(row: Row, missing: int) -> int:
 
 
 SORTS: dict[str, tuple[str, Callable[[Row], Any]]] = {
-    "qua-han": ("Nhiều phiếu quá hạn nhất", lambda r: (-r.overdue, _percent_or(r, 101), _name_key(r))),
-    "ty-le": ("Tỷ lệ gửi lại thấp nhất", lambda r: (r.percent is None, _percent_or(r, 0), -r.overdue, _name_key(r))),
-    "ten": ("Theo tên", _name_key),
+    "qua-han": (gettext_lazy("Nhiều phiếu quá hạn nhất"), lambda r: (-r.overdue, _percent_or(r, 101), _name_key(r))),
+    "ty-le": (
+        gettext_lazy("Tỷ lệ gửi lại thấp nhất"),
+        lambda r: (r.percent is None, _percent_or(r, 0), -r.overdue, _name_key(r)),
+    ),
+    "ten": (gettext_lazy("Theo tên"), _name_key),
 }
 
 
@@ -314,11 +319,11 @@ class StackedBar:
 
 def stacked_bar(ident: str, totals: Row) -> StackedBar:
     segments = [
-        Segment("Chờ chi bộ nơi cư trú viết, ký", totals.at_cell, "#b36b00"),
-        Segment("Chi bộ đã ký, chờ đảng ủy xác nhận", totals.signed, "#5b8fd0"),
-        Segment("Đảng ủy đã xác nhận, chờ gửi lại", totals.certified, "#164a86"),
-        Segment("Đã gửi lại nơi công tác", totals.returned_only, "#5aa56a"),
-        Segment("Nơi công tác đã nhận lại", totals.acknowledged, "#1d5e2b"),
+        Segment(_("Chờ chi bộ nơi cư trú viết, ký"), totals.at_cell, "#b36b00"),
+        Segment(_("Chi bộ đã ký, chờ đảng ủy xác nhận"), totals.signed, "#5b8fd0"),
+        Segment(_("Đảng ủy đã xác nhận, chờ gửi lại"), totals.certified, "#164a86"),
+        Segment(_("Đã gửi lại nơi công tác"), totals.returned_only, "#5aa56a"),
+        Segment(_("Nơi công tác đã nhận lại"), totals.acknowledged, "#1d5e2b"),
     ]
     x = 10
     whole = totals.requested
@@ -384,14 +389,17 @@ def workplaces(request: HttpRequest) -> HttpResponse:
 
 OVERDUE, WAITING, WITHOUT_COMMENT = "qua-han", "cho-tiep-nhan", "xep-loai-khong-nhan-xet"
 TABS = {
-    "residence": [(OVERDUE, "Phiếu nhận xét quá hạn"), (WAITING, "Giấy giới thiệu chờ tiếp nhận")],
+    "residence": [
+        (OVERDUE, gettext_lazy("Phiếu nhận xét quá hạn")),
+        (WAITING, gettext_lazy("Giấy giới thiệu chờ tiếp nhận")),
+    ],
     "workplace": [
-        (OVERDUE, "Phiếu nhận xét quá hạn"),
-        (WAITING, "Giấy giới thiệu chờ tiếp nhận"),
-        (WITHOUT_COMMENT, "Xếp loại khi chưa có nhận xét"),
+        (OVERDUE, gettext_lazy("Phiếu nhận xét quá hạn")),
+        (WAITING, gettext_lazy("Giấy giới thiệu chờ tiếp nhận")),
+        (WITHOUT_COMMENT, gettext_lazy("Xếp loại khi chưa có nhận xét")),
     ],
 }
-DETAIL_SORTS = {"tre": "Trễ lâu nhất trước", "ten": "Theo tên đảng viên"}
+DETAIL_SORTS = {"tre": gettext_lazy("Trễ lâu nhất trước"), "ten": gettext_lazy("Theo tên đảng viên")}
 
 
 def _late_requests(queryset: QuerySet[Any], today: datetime.date, sort: str) -> QuerySet[Any]:

@@ -15,6 +15,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from books import access, actions, clock, queries
 from books.models import (
@@ -30,9 +32,9 @@ from .common import act, hat_of, hat_required, paginate, scope_of
 app_name = "cell"
 # (label, url name) pairs shown in the header when this role's hat is worn
 NAV: list[tuple[str, str]] = [
-    ("Đảng viên", "cell:members"),
-    ("Sinh hoạt 6 tháng", "cell:meeting"),
-    ("Nhận xét", "cell:comments"),
+    (gettext_lazy("Đảng viên"), "cell:members"),
+    (gettext_lazy("Sinh hoạt 6 tháng"), "cell:meeting"),
+    (gettext_lazy("Nhận xét"), "cell:comments"),
 ]
 
 CELL = OrgKind.RESIDENCE_CELL
@@ -80,20 +82,20 @@ class CommentForm(forms.Form):
     a draft may be partial; `sign_comment` says what is still missing."""
 
     shortcomings = forms.CharField(
-        label="Khuyết điểm, hạn chế",
+        label=gettext_lazy("Khuyết điểm, hạn chế"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     people_opinion = forms.CharField(
-        label="Ý kiến của nhân dân, ban công tác Mặt trận",
+        label=gettext_lazy("Ý kiến của nhân dân, ban công tác Mặt trận"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    summary = forms.ChoiceField(label="Kết quả", required=False, widget=forms.RadioSelect)
+    summary = forms.ChoiceField(label=gettext_lazy("Kết quả"), required=False, widget=forms.RadioSelect)
     front_participant = forms.CharField(
-        label="Đại diện ban công tác Mặt trận cùng nhận xét (họ tên, chức danh)",
+        label=gettext_lazy("Đại diện ban công tác Mặt trận cùng nhận xét (họ tên, chức danh)"),
         required=False,
         max_length=160,
     )
@@ -117,9 +119,9 @@ class CommentForm(forms.Form):
         self.paper = paper
         if paper:
             self.fields["on_behalf_of"] = forms.CharField(
-                label="Bí thư chi bộ đã ký trên phiếu giấy (họ tên)",
+                label=_("Bí thư chi bộ đã ký trên phiếu giấy (họ tên)"),
                 max_length=200,
-                error_messages={"required": "Nhập phiếu giấy thay chi bộ: hãy ghi tên bí thư đã ký trên phiếu."},
+                error_messages={"required": _("Nhập phiếu giấy thay chi bộ: hãy ghi tên bí thư đã ký trên phiếu.")},
             )
 
     @staticmethod
@@ -167,19 +169,20 @@ def save_comment(http: HttpRequest, request: CommentRequest, *, paper: bool = Fa
         done = act(
             http,
             lambda: actions.sign_comment(request, by=http.user, on_behalf_of=on_behalf_of, **content),
-            success=f"Đã ký nhận xét của đồng chí {name}; phiếu đã chuyển lên đảng ủy để xác nhận.",
+            success=_("Đã ký nhận xét của đồng chí %(name)s; phiếu đã chuyển lên đảng ủy để xác nhận.")
+            % {"name": name},
             form=form,
         )
         if done is None:
             # the action lists the missing criteria at the top; mark each empty box as well
             for key, text in content["criteria"].items():
                 if not text.strip():
-                    form.add_error(f"criteria_{key}", "Chưa nhận xét mục này.")
+                    form.add_error(f"criteria_{key}", _("Chưa nhận xét mục này."))
     else:
         done = act(
             http,
             lambda: actions.write_comment(request, by=http.user, on_behalf_of=on_behalf_of, **content),
-            success=f"Đã lưu nháp nhận xét của đồng chí {name}. Có thể sửa tiếp trước khi ký.",
+            success=_("Đã lưu nháp nhận xét của đồng chí %(name)s. Có thể sửa tiếp trước khi ký.") % {"name": name},
             form=form,
         )
     return form, done is not None
@@ -216,12 +219,12 @@ PRESENT, ABSENT = "co", "vang"
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(label="Ngày họp", widget=date_input())
+    held_on = forms.DateField(label=gettext_lazy("Ngày họp"), widget=date_input())
     topic = forms.CharField(
-        label="Nội dung buổi sinh hoạt",
+        label=gettext_lazy("Nội dung buổi sinh hoạt"),
         required=False,
         max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "Ví dụ: Sơ kết 6 tháng, triển khai nhiệm vụ"}),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Ví dụ: Sơ kết 6 tháng, triển khai nhiệm vụ")}),
     )
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
@@ -230,18 +233,20 @@ class MeetingForm(forms.Form):
         for member in people:
             self.fields[f"p_{member.pk}"] = forms.ChoiceField(
                 label=member.full_name,
-                choices=[(PRESENT, "Có mặt"), (ABSENT, "Vắng")],
+                choices=[(PRESENT, _("Có mặt")), (ABSENT, _("Vắng"))],
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Đánh dấu có mặt hay vắng cho {member.full_name}."},
+                error_messages={
+                    "required": _("Đánh dấu có mặt hay vắng cho %(full_name)s.") % {"full_name": member.full_name}
+                },
             )
             self.fields[f"r_{member.pk}"] = forms.CharField(
-                label=f"Lý do vắng — {member.full_name}", required=False, max_length=200
+                label=_("Lý do vắng — %(full_name)s") % {"full_name": member.full_name}, required=False, max_length=200
             )
 
     def clean_held_on(self) -> datetime.date:
         held_on: datetime.date = self.cleaned_data["held_on"]
         if held_on > clock.today():
-            raise forms.ValidationError("Ngày họp không thể ở tương lai.")
+            raise forms.ValidationError(_("Ngày họp không thể ở tương lai."))
         return held_on
 
     def rows(self) -> list[tuple[Any, forms.BoundField, forms.BoundField]]:
@@ -315,8 +320,11 @@ def meeting(request: HttpRequest) -> HttpResponse:
         if strangers:
             form.add_error(
                 "held_on",
-                f"Ngày {held_on:%d/%m/%Y} các đồng chí sau chưa (hoặc không còn) sinh hoạt ở chi bộ: "
-                f"{', '.join(strangers)}. Hãy chọn đúng ngày họp.",
+                _(
+                    "Ngày %(held_on)s các đồng chí sau chưa (hoặc không còn) sinh hoạt ở chi bộ: %(names)s. "
+                    "Hãy chọn đúng ngày họp."
+                )
+                % {"held_on": format(held_on, "%d/%m/%Y"), "names": ", ".join(strangers)},
             )
         else:
             present = sum(1 for p, _ in form.attendance().values() if p)
@@ -329,8 +337,8 @@ def meeting(request: HttpRequest) -> HttpResponse:
                     topic=form.cleaned_data["topic"],
                     by=request.user,
                 ),
-                success=f"Đã ghi buổi sinh hoạt ngày {held_on:%d/%m/%Y}: {present} có mặt, "
-                f"{len(people) - present} vắng.",
+                success=_("Đã ghi buổi sinh hoạt ngày %(held_on)s: %(present)s có mặt, %(absent)s vắng.")
+                % {"held_on": format(held_on, "%d/%m/%Y"), "present": present, "absent": len(people) - present},
                 form=form,
             )
             if done is not None:

@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from accounts.roles import Hat, current_hat
 from books import access
@@ -37,7 +38,7 @@ def hat_required(*kinds: str) -> Callable[[Callable[..., HttpResponse]], Callabl
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             hat, _hats = current_hat(request)
             if hat is None or hat.kind not in kinds:
-                raise PermissionDenied("Vai trò hiện tại không dùng được trang này.")
+                raise PermissionDenied(_("Vai trò hiện tại không dùng được trang này."))
             request.hat = hat  # type: ignore[attr-defined]
             request.scope = access.scope_for(request.user, hat)  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)

@@ -16,6 +16,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from books import access, actions, clock
 from books.models import (
@@ -36,8 +38,8 @@ from .common import act, hat_of, hat_required, scope_of
 app_name = "member"
 # (label, url name) pairs shown in the header when this role's hat is worn
 NAV: list[tuple[str, str]] = [
-    ("Sổ liên hệ của tôi", "member:book"),
-    ("Đề nghị chuyển nơi cư trú", "member:address_change"),
+    (gettext_lazy("Sổ liên hệ của tôi"), "member:book"),
+    (gettext_lazy("Đề nghị chuyển nơi cư trú"), "member:address_change"),
 ]
 
 BACK_AT_WORKPLACE = [CommentStatus.RETURNED, CommentStatus.ACKNOWLEDGED]
@@ -186,44 +188,44 @@ def commune_matches(
 
 class AddressChangeForm(forms.Form):
     commune_search = forms.CharField(
-        label="Tìm xã/phường/đặc khu nơi ở mới",
-        help_text="Gõ vài chữ của tên, không cần dấu, ví dụ: phu khuong.",
+        label=gettext_lazy("Tìm xã/phường/đặc khu nơi ở mới"),
+        help_text=gettext_lazy("Gõ vài chữ của tên, không cần dấu, ví dụ: phu khuong."),
         required=False,
         max_length=100,
     )
     commune = forms.ModelChoiceField(
-        label="Xã/phường/đặc khu nơi ở mới",
+        label=gettext_lazy("Xã/phường/đặc khu nơi ở mới"),
         queryset=AdministrativeUnit.objects.none(),
         error_messages={
-            "required": "Hãy tìm rồi chọn xã/phường/đặc khu nơi ở mới.",
-            "invalid_choice": "Xã/phường này không còn trong danh mục hiện nay; hãy chọn lại.",
+            "required": gettext_lazy("Hãy tìm rồi chọn xã/phường/đặc khu nơi ở mới."),
+            "invalid_choice": gettext_lazy("Xã/phường này không còn trong danh mục hiện nay; hãy chọn lại."),
         },
     )
     line = forms.CharField(
-        label="Số nhà, đường, thôn/ấp/khóm/tổ dân phố",
+        label=gettext_lazy("Số nhà, đường, thôn/ấp/khóm/tổ dân phố"),
         max_length=200,
-        error_messages={"required": "Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ dân phố."},
+        error_messages={"required": gettext_lazy("Hãy ghi số nhà, đường, thôn/ấp/khóm/tổ dân phố.")},
     )
     residence_kind = forms.ChoiceField(
-        label="Loại cư trú",
+        label=gettext_lazy("Loại cư trú"),
         choices=ResidenceKind.choices,
         initial=ResidenceKind.PERMANENT,
         widget=forms.RadioSelect,
-        error_messages={"required": "Hãy chọn thường trú hoặc tạm trú."},
+        error_messages={"required": gettext_lazy("Hãy chọn thường trú hoặc tạm trú.")},
     )
     moving_on = forms.DateField(
-        label="Ở nơi mới từ ngày",
-        help_text="Ngày/tháng/năm, ví dụ 01/12/2026.",
+        label=gettext_lazy("Ở nơi mới từ ngày"),
+        help_text=gettext_lazy("Ngày/tháng/năm, ví dụ 01/12/2026."),
         widget=forms.DateInput(
             attrs={"inputmode": "numeric", "autocomplete": "off", "aria-describedby": "goi-y-ngay"}, format="%d/%m/%Y"
         ),
         error_messages={
-            "required": "Hãy ghi ngày bắt đầu ở nơi mới.",
-            "invalid": "Ngày không hợp lệ (ngày/tháng/năm).",
+            "required": gettext_lazy("Hãy ghi ngày bắt đầu ở nơi mới."),
+            "invalid": gettext_lazy("Ngày không hợp lệ (ngày/tháng/năm)."),
         },
     )
     note = forms.CharField(
-        label="Ghi chú cho cấp ủy (nếu có)",
+        label=gettext_lazy("Ghi chú cho cấp ủy (nếu có)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -281,8 +283,11 @@ def address_change(request: HttpRequest) -> HttpResponse:
                     moving_on=data["moving_on"],
                     note=data["note"],
                 ),
-                success=f"Đã gửi đề nghị chuyển nơi cư trú đến {book.holder.name}. "
-                "Khi cấp ủy chấp nhận, giấy giới thiệu mới sẽ được gửi đến đảng ủy nơi ở mới.",
+                success=_(
+                    "Đã gửi đề nghị chuyển nơi cư trú đến %(name)s. "
+                    "Khi cấp ủy chấp nhận, giấy giới thiệu mới sẽ được gửi đến đảng ủy nơi ở mới."
+                )
+                % {"name": book.holder.name},
                 form=form,
             )
             if done is not None:

@@ -1,5 +1,7 @@
 """The header links of each hat: every role module declares its own `NAV`."""
 
+from django.utils.translation import gettext as _
+
 from orgs.models import OrgKind
 
 from . import board, cell, member, requests, residence, workplace
@@ -15,4 +17,4 @@ NAV_BY_KIND: dict[str, list[tuple[str, str]]] = {
 
 
 def links_for(kind: str | None) -> list[tuple[str, str]]:
-    return [("Trang chính", "home"), *NAV_BY_KIND.get(kind or "", [])]
+    return [(_("Trang chính"), "home"), *NAV_BY_KIND.get(kind or "", [])]

@@ -12,6 +12,8 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from books import access, actions, clock
 from books.models import AddressChangeRequest, AddressChangeStatus
@@ -23,10 +25,10 @@ from .common import act, hat_required, paginate, scope_of
 
 app_name = "requests"
 # (label, url name) pairs merged into the workplace committee's header links (web/nav.py)
-NAV: list[tuple[str, str]] = [("Đề nghị chuyển nơi cư trú", "requests:list")]
+NAV: list[tuple[str, str]] = [(gettext_lazy("Đề nghị chuyển nơi cư trú"), "requests:list")]
 
 PENDING, HANDLED = "cho-xu-ly", "da-xu-ly"
-TABS = [(PENDING, "Chờ xử lý"), (HANDLED, "Đã xử lý")]
+TABS = [(PENDING, gettext_lazy("Chờ xử lý")), (HANDLED, gettext_lazy("Đã xử lý"))]
 
 
 def _requests(request: HttpRequest) -> Any:
@@ -61,7 +63,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 class AcceptForm(forms.Form):
     answer = forms.CharField(
-        label="Lời nhắn cho đảng viên (nếu có)",
+        label=gettext_lazy("Lời nhắn cho đảng viên (nếu có)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -70,13 +72,13 @@ class AcceptForm(forms.Form):
 
 class RejectForm(forms.Form):
     answer = forms.CharField(
-        label="Lý do không chấp nhận (đảng viên sẽ đọc được)",
+        label=gettext_lazy("Lý do không chấp nhận (đảng viên sẽ đọc được)"),
         min_length=5,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Hãy ghi lý do không chấp nhận để đảng viên biết.",
-            "min_length": "Lý do quá ngắn: hãy ghi rõ để đảng viên biết cần làm gì.",
+            "required": gettext_lazy("Hãy ghi lý do không chấp nhận để đảng viên biết."),
+            "min_length": gettext_lazy("Lý do quá ngắn: hãy ghi rõ để đảng viên biết cần làm gì."),
         },
     )
 
@@ -120,13 +122,14 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     form = AcceptForm(request.POST)
     if form.is_valid():
         addressee = _new_addressee(item)
-        where = f" Giấy giới thiệu mới gửi {addressee.name}." if addressee is not None else ""
+        where = _(" Giấy giới thiệu mới gửi %(name)s.") % {"name": addressee.name} if addressee is not None else ""
         done = act(
             request,
             lambda: actions.handle_address_change(
                 item, accept=True, answer=form.cleaned_data["answer"], by=request.user
             ),
-            success=f"Đã chấp nhận đề nghị của {item.member.full_name}: đã ghi địa chỉ mới.{where}",
+            success=_("Đã chấp nhận đề nghị của %(full_name)s: đã ghi địa chỉ mới.%(where)s")
+            % {"full_name": item.member.full_name, "where": where},
             form=form,
         )
         if done is not None:
@@ -147,7 +150,8 @@ def reject(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: actions.handle_address_change(
                 item, accept=False, answer=form.cleaned_data["answer"], by=request.user
             ),
-            success=f"Đã trả lời {item.member.full_name}: không chấp nhận đề nghị chuyển nơi cư trú.",
+            success=_("Đã trả lời %(full_name)s: không chấp nhận đề nghị chuyển nơi cư trú.")
+            % {"full_name": item.member.full_name},
             form=form,
         )
         if done is not None:

@@ -22,6 +22,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from books import access, actions, clock
@@ -54,11 +56,11 @@ from .common import act, hat_required, paginate, scope_of
 app_name = "residence"
 # (label, url name) pairs shown in the header when this role's hat is worn
 NAV: list[tuple[str, str]] = [
-    ("Tiếp nhận giấy giới thiệu", "residence:letters"),
-    ("Sổ theo dõi", "residence:register"),
-    ("Nhận xét chờ xác nhận", "residence:comments"),
-    ("Chờ chi bộ nhận xét", "residence:waiting"),
-    ("Chi bộ", "residence:cells"),
+    (gettext_lazy("Tiếp nhận giấy giới thiệu"), "residence:letters"),
+    (gettext_lazy("Sổ theo dõi"), "residence:register"),
+    (gettext_lazy("Nhận xét chờ xác nhận"), "residence:comments"),
+    (gettext_lazy("Chờ chi bộ nhận xét"), "residence:waiting"),
+    (gettext_lazy("Chi bộ"), "residence:cells"),
 ]
 
 COMMITTEE = OrgKind.RESIDENCE_COMMITTEE
@@ -108,7 +110,7 @@ def _ids(values: list[str]) -> set[int]:
     try:
         return {int(v) for v in values}
     except ValueError:
-        raise Http404("Không tìm thấy hoặc bạn không có quyền xem.") from None
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem.")) from None
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -132,9 +134,9 @@ def _letter_rows(queryset: QuerySet[IntroductionLetter]) -> QuerySet[Introductio
 class ReceiveLettersForm(forms.Form):
     """For each letter on the page: selected or not, the cell to assign, the date received."""
 
-    chon = forms.MultipleChoiceField(label="Chọn giấy giới thiệu", required=False)
+    chon = forms.MultipleChoiceField(label=gettext_lazy("Chọn giấy giới thiệu"), required=False)
     thay_cho = forms.CharField(
-        label="Nhập từ giấy giới thiệu bản giấy — người ký tiếp nhận trên giấy (nếu nhập thay)",
+        label=gettext_lazy("Nhập từ giấy giới thiệu bản giấy — người ký tiếp nhận trên giấy (nếu nhập thay)"),
         required=False,
         max_length=200,
     )
@@ -145,20 +147,20 @@ class ReceiveLettersForm(forms.Form):
         super().__init__(*args, **kw)
         self.letters = letters
         self.cells_by_pk = {str(c.pk): c for c in cells}
-        choices = [("", "— Chọn chi bộ —"), *((str(c.pk), c.name) for c in cells)]
+        choices = [("", _("— Chọn chi bộ —")), *((str(c.pk), c.name) for c in cells)]
         chon = self.fields["chon"]
         assert isinstance(chon, forms.MultipleChoiceField)
         chon.choices = [(str(letter.pk), letter.full_name) for letter in letters]
         for letter in letters:
             guess = guess_cell(letter.residence_line, cells)
             self.fields[f"o_{letter.pk}"] = forms.ChoiceField(
-                label=f"Chi bộ nơi cư trú cho đồng chí {letter.full_name}",
+                label=_("Chi bộ nơi cư trú cho đồng chí %(full_name)s") % {"full_name": letter.full_name},
                 choices=choices,
                 required=False,
                 initial=str(guess.pk) if guess else "",
             )
             self.fields[f"ngay_{letter.pk}"] = forms.DateField(
-                label=f"Ngày tiếp nhận giấy của đồng chí {letter.full_name}",
+                label=_("Ngày tiếp nhận giấy của đồng chí %(full_name)s") % {"full_name": letter.full_name},
                 required=False,
                 initial=today,
                 widget=date_input(),
@@ -169,16 +171,21 @@ class ReceiveLettersForm(forms.Form):
         data = super().clean() or {}
         wanted = {str(letter.pk) for letter in self.letters} if self.data.get("tat_ca") else set(data.get("chon", []))
         if not wanted:
-            raise forms.ValidationError("Hãy chọn ít nhất một giấy giới thiệu để tiếp nhận.")
+            raise forms.ValidationError(_("Hãy chọn ít nhất một giấy giới thiệu để tiếp nhận."))
         for letter in self.letters:
             if str(letter.pk) not in wanted:
                 continue
             cell = self.cells_by_pk.get(data.get(f"o_{letter.pk}") or "")
             day = data.get(f"ngay_{letter.pk}")
             if cell is None:
-                self.add_error(f"o_{letter.pk}", f"Hãy chọn chi bộ cho đồng chí {letter.full_name}.")
+                self.add_error(
+                    f"o_{letter.pk}", _("Hãy chọn chi bộ cho đồng chí %(full_name)s.") % {"full_name": letter.full_name}
+                )
             if day is None and f"ngay_{letter.pk}" not in self.errors:
-                self.add_error(f"ngay_{letter.pk}", f"Hãy nhập ngày tiếp nhận giấy của đồng chí {letter.full_name}.")
+                self.add_error(
+                    f"ngay_{letter.pk}",
+                    _("Hãy nhập ngày tiếp nhận giấy của đồng chí %(full_name)s.") % {"full_name": letter.full_name},
+                )
             if cell is not None and day is not None:
                 self.chosen.append((letter, cell, day))
         return data
@@ -198,7 +205,11 @@ def _about_letter(error: DomainError, letter: IntroductionLetter) -> DomainError
     """The refusal, naming the letter it is about and pointing at that row's fields."""
     message = error.message
     if letter.full_name not in message:
-        message = f"{letter.full_name} (giấy giới thiệu số {letter.display_number}): {message}"
+        message = _("%(full_name)s (giấy giới thiệu số %(display_number)s): %(message)s") % {
+            "full_name": letter.full_name,
+            "display_number": letter.display_number,
+            "message": message,
+        }
     fields = {
         ROW_FIELDS.get(name, name).format(pk=letter.pk): problems for name, problems in error.field_errors.items()
     }
@@ -235,23 +246,24 @@ def letters(request: HttpRequest) -> HttpResponse:
             # chosen on a page that has moved on (or received by a colleague meanwhile)
             extra = list(_letter_rows(access.letters(scope).filter(pk__in=missing)))
             if len(extra) != len(missing):
-                raise Http404("Không tìm thấy hoặc bạn không có quyền xem.")
+                raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
             shown += extra
         form = ReceiveLettersForm(request.POST, letters=shown, cells=cells, today=today)
         if form.is_valid():
             chosen = form.chosen
             names = "; ".join(f"{letter.full_name} → {cell.name}" for letter, cell, _ in chosen[:5])
-            more = f" và {len(chosen) - 5} giấy khác" if len(chosen) > 5 else ""
+            more = _(" và %(count)s giấy khác") % {"count": len(chosen) - 5} if len(chosen) > 5 else ""
             done = act(
                 request,
                 lambda: _receive(chosen, request.user, form.cleaned_data["thay_cho"]),
-                success=f"Đã tiếp nhận {len(chosen)} giấy giới thiệu và phân công chi bộ: {names}{more}.",
+                success=_("Đã tiếp nhận %(count)s giấy giới thiệu và phân công chi bộ: %(names)s%(more)s.")
+                % {"count": len(chosen), "names": names, "more": more},
                 form=form,
             )
             if done is not None:
                 return redirect(request.get_full_path())
         else:
-            messages.error(request, "Chưa tiếp nhận được: xem các chỗ báo đỏ bên dưới.")
+            messages.error(request, _("Chưa tiếp nhận được: xem các chỗ báo đỏ bên dưới."))
     else:
         form = ReceiveLettersForm(letters=shown, cells=cells, today=today)
     context = {"page": page, "form": form, "q": query, "cells": cells, "today": today}
@@ -262,25 +274,25 @@ def letters(request: HttpRequest) -> HttpResponse:
 
 
 class RegisterFilter(forms.Form):
-    q = forms.CharField(label="Tìm theo tên (không dấu cũng được)", required=False)
-    chi_bo = forms.ChoiceField(label="Chi bộ nơi cư trú", required=False)
-    noi_cong_tac = forms.ChoiceField(label="Cấp ủy nơi công tác", required=False)
-    tu_ngay = forms.DateField(label="Tiếp nhận từ ngày", required=False, widget=date_input())
-    den_ngay = forms.DateField(label="Tiếp nhận đến ngày", required=False, widget=date_input())
-    da_roi = forms.BooleanField(label="Gồm cả đảng viên đã rời (ngày và lý do)", required=False)
+    q = forms.CharField(label=gettext_lazy("Tìm theo tên (không dấu cũng được)"), required=False)
+    chi_bo = forms.ChoiceField(label=gettext_lazy("Chi bộ nơi cư trú"), required=False)
+    noi_cong_tac = forms.ChoiceField(label=gettext_lazy("Cấp ủy nơi công tác"), required=False)
+    tu_ngay = forms.DateField(label=gettext_lazy("Tiếp nhận từ ngày"), required=False, widget=date_input())
+    den_ngay = forms.DateField(label=gettext_lazy("Tiếp nhận đến ngày"), required=False, widget=date_input())
+    da_roi = forms.BooleanField(label=gettext_lazy("Gồm cả đảng viên đã rời (ngày và lý do)"), required=False)
 
     def __init__(self, *args: Any, cells: list[Organisation], committees: list[Organisation], **kw: Any) -> None:
         super().__init__(*args, **kw)
         chi_bo, noi_cong_tac = self.fields["chi_bo"], self.fields["noi_cong_tac"]
         assert isinstance(chi_bo, forms.ChoiceField) and isinstance(noi_cong_tac, forms.ChoiceField)
-        chi_bo.choices = [("", "Tất cả chi bộ"), *((str(c.pk), c.name) for c in cells)]
-        noi_cong_tac.choices = [("", "Tất cả"), *((str(c.pk), c.name) for c in committees)]
+        chi_bo.choices = [("", _("Tất cả chi bộ")), *((str(c.pk), c.name) for c in cells)]
+        noi_cong_tac.choices = [("", _("Tất cả")), *((str(c.pk), c.name) for c in committees)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end = data.get("tu_ngay"), data.get("den_ngay")
         if start and end and start > end:
-            self.add_error("den_ngay", "Ngày cuối phải sau ngày đầu.")
+            self.add_error("den_ngay", _("Ngày cuối phải sau ngày đầu."))
         return data
 
     def apply(self, rows: QuerySet[ResidenceRegisterEntry]) -> QuerySet[ResidenceRegisterEntry]:
@@ -369,15 +381,15 @@ def _open_entry(request: HttpRequest, pk: int) -> ResidenceRegisterEntry:
 
 
 class ReassignForm(forms.Form):
-    cell = forms.ChoiceField(label="Chuyển sang chi bộ")
-    on = forms.DateField(label="Sinh hoạt ở chi bộ mới từ ngày", widget=date_input())
+    cell = forms.ChoiceField(label=gettext_lazy("Chuyển sang chi bộ"))
+    on = forms.DateField(label=gettext_lazy("Sinh hoạt ở chi bộ mới từ ngày"), widget=date_input())
 
     def __init__(self, *args: Any, cells: list[Organisation], current: Organisation, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.cells_by_pk = {str(c.pk): c for c in cells if c.pk != current.pk}
         cell = self.fields["cell"]
         assert isinstance(cell, forms.ChoiceField)
-        cell.choices = [("", "— Chọn chi bộ —"), *((pk, c.name) for pk, c in self.cells_by_pk.items())]
+        cell.choices = [("", _("— Chọn chi bộ —")), *((pk, c.name) for pk, c in self.cells_by_pk.items())]
 
 
 @hat_required(COMMITTEE)
@@ -391,7 +403,8 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
         done = act(
             request,
             lambda: actions.reassign_cell(entry.member, cell=cell, by=request.user, on=form.cleaned_data["on"]),
-            success=f"Đã chuyển đồng chí {entry.member.full_name} từ {entry.cell.name} sang {cell.name}.",
+            success=_("Đã chuyển đồng chí %(full_name)s từ %(old_cell)s sang %(new_cell)s.")
+            % {"full_name": entry.member.full_name, "old_cell": entry.cell.name, "new_cell": cell.name},
             form=form,
         )
         if done is not None:
@@ -400,9 +413,9 @@ def reassign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class NoticeForm(forms.Form):
-    observed_on = forms.DateField(label="Ngày xảy ra việc vi phạm", widget=date_input())
+    observed_on = forms.DateField(label=gettext_lazy("Ngày xảy ra việc vi phạm"), widget=date_input())
     description = forms.CharField(
-        label="Nội dung vi phạm (việc gì, ở đâu, ai phản ánh)",
+        label=gettext_lazy("Nội dung vi phạm (việc gì, ở đâu, ai phản ánh)"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
@@ -421,7 +434,8 @@ def raise_notice(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: actions.raise_notice(
                 member, description=data["description"], observed_on=data["observed_on"], by=request.user
             ),
-            success=f"Đã gửi phiếu báo về {member.workplace_committee.name}; nơi công tác phải trả lời.",
+            success=_("Đã gửi phiếu báo về %(name)s; nơi công tác phải trả lời.")
+            % {"name": member.workplace_committee.name},
             form=form,
         )
         if done is not None:
@@ -472,9 +486,9 @@ def comments_bulk(request: HttpRequest) -> HttpResponse:
     wanted = _ids(request.POST.getlist("chon"))
     chosen = list(comment_queryset(request).filter(pk__in=wanted).order_by("book__member__sort_key", "pk"))
     if len(chosen) != len(wanted):
-        raise Http404("Không tìm thấy hoặc bạn không có quyền xem.")
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
     if steps is None or not chosen:
-        messages.error(request, "Hãy chọn ít nhất một phiếu và một việc cần làm.")
+        messages.error(request, _("Hãy chọn ít nhất một phiếu và một việc cần làm."))
         return redirect(back)
     done: list[str] = []
     refused: list[str] = []
@@ -488,14 +502,20 @@ def comments_bulk(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             refused.append(f"{obj.book.member.full_name}: {error.message}")
     what = {
-        ("certify",): "xác nhận",
-        ("certify", "return"): "xác nhận và gửi về nơi công tác",
-        ("return",): "gửi về nơi công tác",
+        ("certify",): _("xác nhận"),
+        ("certify", "return"): _("xác nhận và gửi về nơi công tác"),
+        ("return",): _("gửi về nơi công tác"),
     }[steps]
     if done:
-        messages.success(request, f"Đã {what} {len(done)} phiếu: {', '.join(done)}.")
+        messages.success(
+            request,
+            _("Đã %(what)s %(count)s phiếu: %(names)s.") % {"what": what, "count": len(done), "names": ", ".join(done)},
+        )
     if refused:
-        messages.error(request, f"Chưa {what} được {len(refused)} phiếu — " + " · ".join(refused))
+        messages.error(
+            request,
+            _("Chưa %(what)s được %(count)s phiếu — ") % {"what": what, "count": len(refused)} + " · ".join(refused),
+        )
     return redirect(back)
 
 
@@ -511,7 +531,8 @@ def certify(request: HttpRequest, pk: int) -> HttpResponse:
     act(
         request,
         lambda: actions.certify_comment(obj, by=request.user),
-        success=f"Đã xác nhận nhận xét của đồng chí {obj.book.member.full_name}; bấm “Gửi về nơi công tác” để gửi đi.",
+        success=_("Đã xác nhận nhận xét của đồng chí %(full_name)s; bấm “Gửi về nơi công tác” để gửi đi.")
+        % {"full_name": obj.book.member.full_name},
     )
     return redirect(_back(request, reverse("residence:comments")))
 
@@ -523,17 +544,18 @@ def return_to_workplace(request: HttpRequest, pk: int) -> HttpResponse:
     act(
         request,
         lambda: actions.return_comment(obj, by=request.user),
-        success=f"Đã gửi nhận xét của đồng chí {obj.book.member.full_name} về {obj.requesting_committee.name}.",
+        success=_("Đã gửi nhận xét của đồng chí %(full_name)s về %(name)s.")
+        % {"full_name": obj.book.member.full_name, "name": obj.requesting_committee.name},
     )
     return redirect(_back(request, reverse("residence:comments") + "?trang_thai=da_xac_nhan"))
 
 
 class SendBackForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do trả lại (chi bộ cần sửa gì)",
+        label=gettext_lazy("Lý do trả lại (chi bộ cần sửa gì)"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Hãy ghi lý do trả lại để chi bộ biết cần sửa gì."},
+        error_messages={"required": gettext_lazy("Hãy ghi lý do trả lại để chi bộ biết cần sửa gì.")},
     )
 
 
@@ -546,7 +568,8 @@ def send_back(request: HttpRequest, pk: int) -> HttpResponse:
         done = act(
             request,
             lambda: actions.send_back_comment(obj, reason=form.cleaned_data["reason"], by=request.user),
-            success=f"Đã trả lại nhận xét của đồng chí {obj.book.member.full_name} cho {obj.residence_cell}.",
+            success=_("Đã trả lại nhận xét của đồng chí %(full_name)s cho %(residence_cell)s.")
+            % {"full_name": obj.book.member.full_name, "residence_cell": obj.residence_cell},
             form=form,
         )
         if done is not None:
@@ -599,7 +622,7 @@ def paper_comment(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter a paper comment form on behalf of a cell: the secretary who signed it is named."""
     obj = _visible_comment(request, pk)
     if obj.status not in WRITABLE:
-        messages.error(request, "Phiếu này không còn ở chi bộ: không nhập phiếu giấy được nữa.")
+        messages.error(request, _("Phiếu này không còn ở chi bộ: không nhập phiếu giấy được nữa."))
         return redirect("residence:waiting")
     if request.method == "POST":
         form, done = save_comment(request, obj, paper=True)

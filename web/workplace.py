@@ -30,6 +30,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from books import access, actions, clock, queries
@@ -140,8 +142,8 @@ class CommuneField(forms.Field):
 
     widget = CommuneSelect
     default_error_messages = {
-        "required": "Hãy tìm và chọn xã/phường/đặc khu nơi cư trú.",
-        "invalid": "Hãy chọn một xã/phường/đặc khu hiện nay trong danh sách tìm được.",
+        "required": gettext_lazy("Hãy tìm và chọn xã/phường/đặc khu nơi cư trú."),
+        "invalid": gettext_lazy("Hãy chọn một xã/phường/đặc khu hiện nay trong danh sách tìm được."),
     }
 
     def to_python(self, value: Any) -> AdministrativeUnit | None:
@@ -162,26 +164,35 @@ class CommuneField(forms.Field):
 class ParticularsForm(forms.Form):
     """The particulars a committee may correct (actions.MEMBER_EDITABLE_FIELDS)."""
 
-    full_name = forms.CharField(label="Họ và tên", max_length=120)
-    sex = forms.ChoiceField(label="Giới tính", choices=Sex.choices, widget=forms.RadioSelect)
-    birth_date = date_field("Ngày sinh")
-    admitted_on = date_field("Ngày vào Đảng")
-    official_on = date_field("Ngày chính thức", required=False)
-    party_card_number = forms.CharField(label="Số thẻ đảng viên", max_length=12, help_text="6 đến 12 chữ số.")
-    national_id = forms.CharField(label="Số định danh cá nhân (CCCD)", max_length=12, help_text="12 chữ số.")
-    phone = forms.CharField(label="Điện thoại", max_length=20, required=False)
-    email = forms.EmailField(label="Thư điện tử", required=False)
-    workplace_title = forms.CharField(label="Chức vụ, đơn vị công tác", max_length=200, required=False)
+    full_name = forms.CharField(label=gettext_lazy("Họ và tên"), max_length=120)
+    sex = forms.ChoiceField(label=gettext_lazy("Giới tính"), choices=Sex.choices, widget=forms.RadioSelect)
+    birth_date = date_field(gettext_lazy("Ngày sinh"))
+    admitted_on = date_field(gettext_lazy("Ngày vào Đảng"))
+    official_on = date_field(gettext_lazy("Ngày chính thức"), required=False)
+    party_card_number = forms.CharField(
+        label=gettext_lazy("Số thẻ đảng viên"), max_length=12, help_text=gettext_lazy("6 đến 12 chữ số.")
+    )
+    national_id = forms.CharField(
+        label=gettext_lazy("Số định danh cá nhân (CCCD)"), max_length=12, help_text=gettext_lazy("12 chữ số.")
+    )
+    phone = forms.CharField(label=gettext_lazy("Điện thoại"), max_length=20, required=False)
+    email = forms.EmailField(label=gettext_lazy("Thư điện tử"), required=False)
+    workplace_title = forms.CharField(label=gettext_lazy("Chức vụ, đơn vị công tác"), max_length=200, required=False)
 
 
 class RegisterForm(ParticularsForm):
     workplace_cell = forms.ModelChoiceField(
-        label="Chi bộ nơi công tác", queryset=Organisation.objects.none(), empty_label="— Chọn chi bộ —"
+        label=gettext_lazy("Chi bộ nơi công tác"),
+        queryset=Organisation.objects.none(),
+        empty_label=gettext_lazy("— Chọn chi bộ —"),
     )
-    residence_commune = CommuneField(label="Xã/phường/đặc khu nơi cư trú")
-    residence_line = forms.CharField(label="Số nhà, đường, thôn/ấp/khóm/tổ dân phố", max_length=200)
+    residence_commune = CommuneField(label=gettext_lazy("Xã/phường/đặc khu nơi cư trú"))
+    residence_line = forms.CharField(label=gettext_lazy("Số nhà, đường, thôn/ấp/khóm/tổ dân phố"), max_length=200)
     residence_kind = forms.ChoiceField(
-        label="Loại cư trú", choices=ResidenceKind.choices, initial=ResidenceKind.PERMANENT, widget=forms.RadioSelect
+        label=gettext_lazy("Loại cư trú"),
+        choices=ResidenceKind.choices,
+        initial=ResidenceKind.PERMANENT,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, cells: QuerySet[Organisation], **kwargs: Any) -> None:
@@ -192,9 +203,9 @@ class RegisterForm(ParticularsForm):
 
 
 class ResidenceForm(forms.Form):
-    commune = CommuneField(label="Xã/phường/đặc khu nơi cư trú mới")
-    line = forms.CharField(label="Số nhà, đường, thôn/ấp/khóm/tổ dân phố", max_length=200)
-    kind = forms.ChoiceField(label="Loại cư trú", choices=ResidenceKind.choices, widget=forms.RadioSelect)
+    commune = CommuneField(label=gettext_lazy("Xã/phường/đặc khu nơi cư trú mới"))
+    line = forms.CharField(label=gettext_lazy("Số nhà, đường, thôn/ấp/khóm/tổ dân phố"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Loại cư trú"), choices=ResidenceKind.choices, widget=forms.RadioSelect)
 
 
 class WorkplaceCellChoice(forms.ModelChoiceField):
@@ -204,7 +215,9 @@ class WorkplaceCellChoice(forms.ModelChoiceField):
 
 class WorkplaceForm(forms.Form):
     cell = WorkplaceCellChoice(
-        label="Chi bộ nơi công tác mới", queryset=Organisation.objects.none(), empty_label="— Chọn chi bộ —"
+        label=gettext_lazy("Chi bộ nơi công tác mới"),
+        queryset=Organisation.objects.none(),
+        empty_label=gettext_lazy("— Chọn chi bộ —"),
     )
 
     def __init__(self, *args: Any, cells: QuerySet[Organisation], **kwargs: Any) -> None:
@@ -214,38 +227,52 @@ class WorkplaceForm(forms.Form):
 
 class ExemptionForm(forms.Form):
     exemption = forms.ChoiceField(
-        label="Diện miễn",
-        choices=[("", "Không miễn (bỏ diện miễn)"), *[(v, label) for v, label in Exemption.choices if v]],
+        label=gettext_lazy("Diện miễn"),
+        choices=[("", gettext_lazy("Không miễn (bỏ diện miễn)")), *[(v, label) for v, label in Exemption.choices if v]],
         required=False,
     )
-    reason = forms.CharField(label="Lý do", max_length=300, required=False, help_text="Bắt buộc khi đặt diện miễn.")
-    since = date_field("Miễn từ ngày", required=False, help_text="Để trống: từ hôm nay.")
-    until = date_field("Miễn đến ngày", required=False, help_text="Để trống: chưa biết ngày kết thúc.")
-    confirm_e2 = forms.BooleanField(label="Tôi hiểu: đảng viên diện E2 được rút khỏi nơi cư trú ngay.", required=False)
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Bắt buộc khi đặt diện miễn."),
+    )
+    since = date_field(gettext_lazy("Miễn từ ngày"), required=False, help_text=gettext_lazy("Để trống: từ hôm nay."))
+    until = date_field(
+        gettext_lazy("Miễn đến ngày"), required=False, help_text=gettext_lazy("Để trống: chưa biết ngày kết thúc.")
+    )
+    confirm_e2 = forms.BooleanField(
+        label=gettext_lazy("Tôi hiểu: đảng viên diện E2 được rút khỏi nơi cư trú ngay."), required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("exemption") == Exemption.E2 and not data.get("confirm_e2"):
-            self.add_error("confirm_e2", "Diện E2 rút đảng viên khỏi nơi cư trú ngay: hãy đánh dấu xác nhận.")
+            self.add_error("confirm_e2", _("Diện E2 rút đảng viên khỏi nơi cư trú ngay: hãy đánh dấu xác nhận."))
         return data
 
 
 class EndEmploymentForm(forms.Form):
     reason = forms.ChoiceField(
-        label="Lý do",
-        choices=[(EmploymentStatus.RETIRED, "Nghỉ hưu"), (EmploymentStatus.LEFT, "Thôi công tác")],
+        label=gettext_lazy("Lý do"),
+        choices=[
+            (EmploymentStatus.RETIRED, gettext_lazy("Nghỉ hưu")),
+            (EmploymentStatus.LEFT, gettext_lazy("Thôi công tác")),
+        ],
         widget=forms.RadioSelect,
     )
-    on = date_field("Từ ngày")
+    on = date_field(gettext_lazy("Từ ngày"))
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label="Lý do thu hồi", max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do thu hồi"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class OnDemandForm(forms.Form):
-    reason = forms.ChoiceField(label="Lý do xin ý kiến", choices=(), widget=forms.RadioSelect)
-    note = forms.CharField(label="Ghi chú (không bắt buộc)", max_length=300, required=False)
+    reason = forms.ChoiceField(label=gettext_lazy("Lý do xin ý kiến"), choices=(), widget=forms.RadioSelect)
+    note = forms.CharField(label=gettext_lazy("Ghi chú (không bắt buộc)"), max_length=300, required=False)
 
     def __init__(self, *args: Any, profile: RegulationProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -253,15 +280,17 @@ class OnDemandForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    level = forms.ChoiceField(label="Mức xếp loại", choices=RatingLevel.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="Ghi chú (không bắt buộc)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    level = forms.ChoiceField(label=gettext_lazy("Mức xếp loại"), choices=RatingLevel.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=gettext_lazy("Ghi chú (không bắt buộc)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        label="Cấp ủy đã xử lý thế nào",
+        label=gettext_lazy("Cấp ủy đã xử lý thế nào"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Ghi rõ việc đã làm: kiểm điểm, nhắc nhở, kỷ luật…",
+        help_text=gettext_lazy("Ghi rõ việc đã làm: kiểm điểm, nhắc nhở, kỷ luật…"),
     )
 
 
@@ -269,24 +298,24 @@ class AnswerForm(forms.Form):
 
 # state of the book: (query value, label, badge colour)
 STATES = {
-    "to_introduce": ("can-gioi-thieu", "Cần giới thiệu", "amber"),
-    "waiting": ("cho-tiep-nhan", "Chờ nơi cư trú tiếp nhận", "amber"),
-    "active": ("dang-sinh-hoat", "Đang sinh hoạt nơi cư trú", "green"),
-    "e2": ("", "Không giới thiệu (E2)", "grey"),
-    "closed": ("da-dong", "Sổ đã đóng", "grey"),
+    "to_introduce": ("can-gioi-thieu", gettext_lazy("Cần giới thiệu"), "amber"),
+    "waiting": ("cho-tiep-nhan", gettext_lazy("Chờ nơi cư trú tiếp nhận"), "amber"),
+    "active": ("dang-sinh-hoat", gettext_lazy("Đang sinh hoạt nơi cư trú"), "green"),
+    "e2": ("", gettext_lazy("Không giới thiệu (E2)"), "grey"),
+    "closed": ("da-dong", gettext_lazy("Sổ đã đóng"), "grey"),
 }
 STATE_FILTERS = [
-    ("", "Tất cả"),
-    ("can-gioi-thieu", "Cần giới thiệu"),
-    ("cho-tiep-nhan", "Chờ nơi cư trú tiếp nhận"),
-    ("dang-sinh-hoat", "Đang sinh hoạt nơi cư trú"),
-    ("mien", "Thuộc diện miễn (E1, E2)"),
-    ("da-dong", "Sổ đã đóng"),
+    ("", gettext_lazy("Tất cả")),
+    ("can-gioi-thieu", gettext_lazy("Cần giới thiệu")),
+    ("cho-tiep-nhan", gettext_lazy("Chờ nơi cư trú tiếp nhận")),
+    ("dang-sinh-hoat", gettext_lazy("Đang sinh hoạt nơi cư trú")),
+    ("mien", gettext_lazy("Thuộc diện miễn (E1, E2)")),
+    ("da-dong", gettext_lazy("Sổ đã đóng")),
 ]
 EXEMPTION_FILTERS = [
-    ("", "Tất cả"),
-    ("khong", "Không miễn"),
-    ("e1", "Diện E1 (mọi loại)"),
+    ("", gettext_lazy("Tất cả")),
+    ("khong", gettext_lazy("Không miễn")),
+    ("e1", gettext_lazy("Diện E1 (mọi loại)")),
     *[(v, label.split(" — ")[0]) for v, label in Exemption.choices if v],
 ]
 
@@ -313,14 +342,16 @@ def with_book_state(members: QuerySet[Member]) -> QuerySet[Member]:
 
 
 class MemberFilter(forms.Form):
-    q = forms.CharField(label="Tìm theo tên, số thẻ đảng viên hoặc số CCCD", required=False)
-    tinh_trang = forms.ChoiceField(label="Tình trạng sổ", choices=STATE_FILTERS, required=False)
-    chi_bo = forms.TypedChoiceField(label="Chi bộ", choices=(), coerce=int, required=False, empty_value=None)
-    mien = forms.ChoiceField(label="Diện miễn", choices=EXEMPTION_FILTERS, required=False)
+    q = forms.CharField(label=gettext_lazy("Tìm theo tên, số thẻ đảng viên hoặc số CCCD"), required=False)
+    tinh_trang = forms.ChoiceField(label=gettext_lazy("Tình trạng sổ"), choices=STATE_FILTERS, required=False)
+    chi_bo = forms.TypedChoiceField(
+        label=gettext_lazy("Chi bộ"), choices=(), coerce=int, required=False, empty_value=None
+    )
+    mien = forms.ChoiceField(label=gettext_lazy("Diện miễn"), choices=EXEMPTION_FILTERS, required=False)
 
     def __init__(self, *args: Any, cells: Sequence[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chi_bo"].choices = [("", "Tất cả")] + [(c.pk, c.name) for c in cells]  # type: ignore[attr-defined]
+        self.fields["chi_bo"].choices = [("", _("Tất cả"))] + [(c.pk, c.name) for c in cells]  # type: ignore[attr-defined]
         if len(cells) < 2:
             del self.fields["chi_bo"]
 
@@ -418,7 +449,9 @@ def member_add(request: HttpRequest) -> HttpResponse:
         member = act(
             request,
             lambda: actions.register_member(by=request.user, workplace_cell=cell, **data),
-            success=lambda m: f"Đã thêm đảng viên {m.full_name} và mở sổ liên hệ nhiệm kỳ hiện tại.",
+            success=lambda m: (
+                _("Đã thêm đảng viên %(full_name)s và mở sổ liên hệ nhiệm kỳ hiện tại.") % {"full_name": m.full_name}
+            ),
             form=form,
         )
         if member is not None:
@@ -447,7 +480,7 @@ class TimelineItem:
 def _role_label(role: str) -> str:
     if role in Role.values:
         return str(Role(role).label)
-    return "Quản trị hệ thống" if role == "superuser" else ""
+    return _("Quản trị hệ thống") if role == "superuser" else ""
 
 
 def _event_link(event: Event, models_by_ct: dict[int, str], is_committee: bool) -> str:
@@ -473,11 +506,14 @@ def timeline(events: Sequence[Event], attendance: Sequence[Any], is_committee: b
             colour = "green"
         detail = event.object_repr
         if event.verb == "rating_recorded" and event.state_after in RatingLevel.values:
-            detail = f"Năm {event.data.get('year', '')}: {RatingLevel(event.state_after).label}"
+            detail = _("Năm %(year)s: %(label)s") % {
+                "year": event.data.get("year", ""),
+                "label": RatingLevel(event.state_after).label,
+            }
             if event.data.get("without_comment"):
-                detail += " (không có nhận xét của nơi cư trú)"
+                detail += _(" (không có nhận xét của nơi cư trú)")
         elif event.data.get("reason") and event.verb in {"letter_withdrawn", "exemption_set", "comment_sent_back"}:
-            detail = f"{detail} — lý do: {event.data['reason']}"
+            detail = _("%(detail)s — lý do: %(reason)s") % {"detail": detail, "reason": event.data["reason"]}
         items.append(
             TimelineItem(
                 on=timezone.localtime(event.at).date(),
@@ -497,9 +533,14 @@ def timeline(events: Sequence[Event], attendance: Sequence[Any], is_committee: b
             TimelineItem(
                 on=meeting.held_on,
                 order=(0, row.pk),
-                title="Sinh hoạt định kỳ nơi cư trú: " + ("có mặt" if row.present else "vắng mặt"),
+                title=_("Sinh hoạt định kỳ nơi cư trú: ") + (_("có mặt") if row.present else _("vắng mặt")),
                 organisation=meeting.cell.name,
-                detail=(meeting.topic or "") + (f" — lý do vắng: {row.absence_reason}" if row.absence_reason else ""),
+                detail=(meeting.topic or "")
+                + (
+                    _(" — lý do vắng: %(absence_reason)s") % {"absence_reason": row.absence_reason}
+                    if row.absence_reason
+                    else ""
+                ),
                 colour="green" if row.present else "amber",
             )
         )
@@ -567,7 +608,10 @@ def _open_book(request: HttpRequest, member: Member) -> Book | None:
         .first()
     )
     if book is None:
-        messages.error(request, f"Sổ liên hệ của {member.full_name} đã đóng: không còn thao tác được.")
+        messages.error(
+            request,
+            _("Sổ liên hệ của %(full_name)s đã đóng: không còn thao tác được.") % {"full_name": member.full_name},
+        )
     return book
 
 
@@ -582,7 +626,7 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-term__start_year", "-pk")
     )
     if not books:
-        raise Http404("Đảng viên không có sổ liên hệ.")
+        raise Http404(_("Đảng viên không có sổ liên hệ."))
     current = _book_view(request, books[0], member)
     earlier = [_book_view(request, book, member) for book in books[1:]]
     return render(
@@ -617,13 +661,13 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParticularsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if not form.has_changed():
-            messages.info(request, "Không có thông tin nào thay đổi.")
+            messages.info(request, _("Không có thông tin nào thay đổi."))
             return redirect("workplace:member", pk=member.pk)
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         done = act(
             request,
             lambda: actions.update_member(member, by=request.user, **changes),
-            success=f"Đã lưu thông tin của đảng viên {member.full_name}.",
+            success=_("Đã lưu thông tin của đảng viên %(full_name)s.") % {"full_name": member.full_name},
             form=form,
         )
         if done is not None:
@@ -645,11 +689,14 @@ def member_residence(request: HttpRequest, pk: int) -> HttpResponse:
 
         def said(new: IntroductionLetter | None) -> str:
             if new is None:
-                return f"Đã ghi nơi cư trú mới của {member.full_name}."
-            return (
-                f"Đã ghi nơi cư trú mới của {member.full_name} và gửi giấy giới thiệu số {new.display_number} "
-                f"tới {new.residence_committee.name}."
-            )
+                return _("Đã ghi nơi cư trú mới của %(full_name)s.") % {"full_name": member.full_name}
+            return _(
+                "Đã ghi nơi cư trú mới của %(full_name)s và gửi giấy giới thiệu số %(display_number)s tới %(name)s."
+            ) % {
+                "full_name": member.full_name,
+                "display_number": new.display_number,
+                "name": new.residence_committee.name,
+            }
 
         # wrapped in a tuple: the action returns None for a member without a letter (not a refusal)
         done = act(
@@ -694,7 +741,8 @@ def member_workplace(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             lambda: actions.change_workplace(member, cell=cell, by=request.user),
             success=lambda b: (
-                f"Đã chuyển {member.full_name} sang {cell.workplace_label}; sổ liên hệ do {b.holder.name} giữ."
+                _("Đã chuyển %(full_name)s sang %(workplace_label)s; sổ liên hệ do %(name)s giữ.")
+                % {"full_name": member.full_name, "workplace_label": cell.workplace_label, "name": b.holder.name}
             ),
             form=form,
         )
@@ -734,10 +782,10 @@ def member_exemption(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             ),
             success=(
-                f"Đã đặt diện {chosen} cho {member.full_name}."
-                + (" Đảng viên đã được rút khỏi nơi cư trú." if chosen == Exemption.E2 else "")
+                _("Đã đặt diện %(chosen)s cho %(full_name)s.") % {"chosen": chosen, "full_name": member.full_name}
+                + (_(" Đảng viên đã được rút khỏi nơi cư trú.") if chosen == Exemption.E2 else "")
                 if chosen
-                else f"Đã bỏ diện miễn của {member.full_name}."
+                else _("Đã bỏ diện miễn của %(full_name)s.") % {"full_name": member.full_name}
             ),
             form=form,
         )
@@ -759,7 +807,8 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         done = act(
             request,
             lambda: actions.end_employment(member, reason=reason, on=on, by=request.user),
-            success=f"Đã ghi {member.full_name} {label} từ ngày {on:%d/%m/%Y}; sổ liên hệ đã đóng.",
+            success=_("Đã ghi %(full_name)s %(label)s từ ngày %(on)s; sổ liên hệ đã đóng.")
+            % {"full_name": member.full_name, "label": label, "on": format(on, "%d/%m/%Y")},
             form=form,
         )
         if done is not None:
@@ -779,7 +828,8 @@ def letter_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         done = act(
             request,
             lambda: actions.withdraw_letter(letter, reason=form.cleaned_data["reason"], by=request.user),
-            success=f"Đã thu hồi giấy giới thiệu số {letter.display_number} của {member.full_name}.",
+            success=_("Đã thu hồi giấy giới thiệu số %(display_number)s của %(full_name)s.")
+            % {"display_number": letter.display_number, "full_name": member.full_name},
             form=form,
         )
         if done is not None:
@@ -803,8 +853,12 @@ def member_on_demand(request: HttpRequest, pk: int) -> HttpResponse:
                 book, reason=reason, note=form.cleaned_data["note"], by=request.user
             ),
             success=lambda r: (
-                f"Đã gửi phiếu xin ý kiến nhận xét ({book.profile.reason_label(reason).lower()}) về "
-                f"{r.residence_committee.name}; hạn nhận xét {r.due_on:%d/%m/%Y}."
+                _("Đã gửi phiếu xin ý kiến nhận xét (%(reason_label)s) về %(name)s; hạn nhận xét %(due_on)s.")
+                % {
+                    "reason_label": book.profile.reason_label(reason).lower(),
+                    "name": r.residence_committee.name,
+                    "due_on": format(r.due_on, "%d/%m/%Y"),
+                }
             ),
             form=form,
         )
@@ -830,16 +884,20 @@ def review_candidates(scope: access.Scope) -> QuerySet[Book]:
 
 
 class ReviewFilter(forms.Form):
-    q = forms.CharField(label="Tìm theo tên, số thẻ hoặc số CCCD", required=False)
-    chi_bo = forms.TypedChoiceField(label="Chi bộ", choices=(), coerce=int, required=False, empty_value=None)
-    xa = forms.TypedChoiceField(label="Xã/phường nơi cư trú", choices=(), coerce=int, required=False, empty_value=None)
+    q = forms.CharField(label=gettext_lazy("Tìm theo tên, số thẻ hoặc số CCCD"), required=False)
+    chi_bo = forms.TypedChoiceField(
+        label=gettext_lazy("Chi bộ"), choices=(), coerce=int, required=False, empty_value=None
+    )
+    xa = forms.TypedChoiceField(
+        label=gettext_lazy("Xã/phường nơi cư trú"), choices=(), coerce=int, required=False, empty_value=None
+    )
 
     def __init__(
         self, *args: Any, cells: Sequence[Organisation], communes: Sequence[AdministrativeUnit], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chi_bo"].choices = [("", "Tất cả")] + [(c.pk, c.name) for c in cells]  # type: ignore[attr-defined]
-        self.fields["xa"].choices = [("", "Tất cả")] + [(u.code, u.name) for u in communes]  # type: ignore[attr-defined]
+        self.fields["chi_bo"].choices = [("", _("Tất cả"))] + [(c.pk, c.name) for c in cells]  # type: ignore[attr-defined]
+        self.fields["xa"].choices = [("", _("Tất cả"))] + [(u.code, u.name) for u in communes]  # type: ignore[attr-defined]
         if len(cells) < 2:
             del self.fields["chi_bo"]
 
@@ -913,16 +971,19 @@ def review_issue(request: HttpRequest) -> HttpResponse:
         )
     )
     if not books:
-        messages.error(request, "Chưa chọn đảng viên nào: hãy đánh dấu những người cần ký giấy giới thiệu.")
+        messages.error(request, _("Chưa chọn đảng viên nào: hãy đánh dấu những người cần ký giấy giới thiệu."))
         return redirect(reverse("workplace:review") + "?" + _filters_of(request.POST))
     if request.POST.get("xac_nhan") == "1":
         members = [book.member for book in books]
 
         def said(letters: list[IntroductionLetter]) -> str:
-            numbers = f"Số {letters[0].display_number}"
+            numbers = _("Số %(display_number)s") % {"display_number": letters[0].display_number}
             if len(letters) > 1:
-                numbers += f" … Số {letters[-1].display_number}"
-            return f"Đã ký và gửi {len(letters)} giấy giới thiệu ({numbers})."
+                numbers += _(" … Số %(display_number)s") % {"display_number": letters[-1].display_number}
+            return _("Đã ký và gửi %(count)s giấy giới thiệu (%(numbers)s).") % {
+                "count": len(letters),
+                "numbers": numbers,
+            }
 
         letters = act(request, lambda: actions.issue_letters(members, by=request.user), success=said)
         if letters is not None:
@@ -1031,14 +1092,13 @@ def campaign(request: HttpRequest) -> HttpResponse:
 
         def said(result: actions.CampaignResult) -> str:
             if not result.created:
-                return (
-                    f"Không có phiếu mới nào cần gửi cho năm {year}: "
-                    "mọi đảng viên đã được xin ý kiến hoặc không thuộc diện."
-                )
-            return (
-                f"Đã gửi {len(result.created)} phiếu xin ý kiến nhận xét năm {year} tới "
-                f"{len(result.by_residence_committee)} đảng ủy nơi cư trú."
-            )
+                return _(
+                    "Không có phiếu mới nào cần gửi cho năm %(year)s: mọi đảng viên đã được xin ý "
+                    "kiến hoặc không thuộc diện."
+                ) % {"year": year}
+            return _(
+                "Đã gửi %(count)s phiếu xin ý kiến nhận xét năm %(year)s tới %(committees)s đảng ủy nơi cư trú."
+            ) % {"count": len(result.created), "year": year, "committees": len(result.by_residence_committee)}
 
         done = act(request, lambda: actions.open_campaign(committee, year=year, by=request.user), success=said)
         if done is not None:
@@ -1102,17 +1162,17 @@ def acknowledge(request: HttpRequest) -> HttpResponse:
         _comment_rows(access.comments(scope_of(request)).filter(pk__in=wanted)).order_by("book__member__sort_key", "pk")
     )
     if not wanted:
-        messages.error(request, "Chưa chọn phiếu nào: hãy đánh dấu những phiếu đã nhận.")
+        messages.error(request, _("Chưa chọn phiếu nào: hãy đánh dấu những phiếu đã nhận."))
     elif len(found) != len(set(wanted)):
-        raise Http404("Không tìm thấy phiếu nhận xét.")
+        raise Http404(_("Không tìm thấy phiếu nhận xét."))
     else:
         act(
             request,
             lambda: _acknowledge_all(found, request.user),
             success=lambda rs: (
-                f"Đã nhận nhận xét của {rs[0].book.member.full_name}."
+                _("Đã nhận nhận xét của %(full_name)s.") % {"full_name": rs[0].book.member.full_name}
                 if len(rs) == 1
-                else f"Đã nhận {len(rs)} phiếu nhận xét."
+                else _("Đã nhận %(count)s phiếu nhận xét.") % {"count": len(rs)}
             ),
         )
     if request.htmx and one is not None:
@@ -1267,8 +1327,9 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
                 book, year=year, level=level, note=form.cleaned_data["note"], by=request.user
             ),
             success=lambda r: (
-                f"Đã xếp loại {book.member.full_name} năm {year}: {RatingLevel(level).label}"
-                + (" (không có nhận xét của nơi cư trú)." if r.without_comment else ".")
+                _("Đã xếp loại %(full_name)s năm %(year)s: %(label)s")
+                % {"full_name": book.member.full_name, "year": year, "label": RatingLevel(level).label}
+                + (_(" (không có nhận xét của nơi cư trú).") if r.without_comment else ".")
             ),
             form=form,
         )
@@ -1325,7 +1386,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         done = act(
             request,
             lambda: actions.answer_notice(item, answer=form.cleaned_data["answer"], by=request.user),
-            success=f"Đã gửi trả lời phiếu báo về {item.residence_committee.name}.",
+            success=_("Đã gửi trả lời phiếu báo về %(name)s.") % {"name": item.residence_committee.name},
             form=form,
         )
         if done is not None:
@@ -1337,17 +1398,17 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 # (label, url name) pairs shown in the header when this role's hat is worn
 NAV: list[tuple[str, str]] = [
-    ("Đảng viên", "workplace:members"),
-    ("Giới thiệu đầu năm", "workplace:review"),
-    ("Đợt nhận xét", "workplace:campaign"),
-    ("Nhận xét gửi về", "workplace:returned"),
-    ("Xếp loại", "workplace:ratings"),
-    ("Phiếu báo", "workplace:notices"),
+    (gettext_lazy("Đảng viên"), "workplace:members"),
+    (gettext_lazy("Giới thiệu đầu năm"), "workplace:review"),
+    (gettext_lazy("Đợt nhận xét"), "workplace:campaign"),
+    (gettext_lazy("Nhận xét gửi về"), "workplace:returned"),
+    (gettext_lazy("Xếp loại"), "workplace:ratings"),
+    (gettext_lazy("Phiếu báo"), "workplace:notices"),
 ]
 # the workplace cell secretary: the cell's members and their December rating
 CELL_NAV: list[tuple[str, str]] = [
-    ("Đảng viên của chi bộ", "workplace:members"),
-    ("Xếp loại cuối năm", "workplace:ratings"),
+    (gettext_lazy("Đảng viên của chi bộ"), "workplace:members"),
+    (gettext_lazy("Xếp loại cuối năm"), "workplace:ratings"),
 ]
 
 urlpatterns = [
