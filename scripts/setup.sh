@@ -13,11 +13,14 @@ STAMP="$VENV/.requirements.sha256"
 # WeasyPrint needs Pango and HarfBuzz's subsetter; the printed forms ask for "Times New Roman",
 # which fontconfig maps to Liberation Serif 2. Chromium drives the browser tests; postgresql gives
 # initdb/postgres for the PostgreSQL test run; poppler-utils gives pdftotext/pdftoppm to the tests.
+# gettext gives xgettext/msgfmt to makemessages/compilemessages and to the i18n tests (the compiled
+# locale/*/LC_MESSAGES/django.mo is committed, so running the app needs no gettext tool).
 DEBIAN_PACKAGES=(
     libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2
     chromium
     postgresql
     poppler-utils
+    gettext
 )
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -53,7 +56,7 @@ then run make setup again."
 
 install_debian_packages() {
     if ! command -v dpkg-query >/dev/null 2>&1; then
-        say "not a Debian-like system: install Pango, HarfBuzz (subset), Liberation fonts 2, Chromium, PostgreSQL and poppler-utils yourself"
+        say "not a Debian-like system: install Pango, HarfBuzz (subset), Liberation fonts 2, Chromium, PostgreSQL, poppler-utils and gettext yourself"
         return
     fi
     local missing
