@@ -17,12 +17,13 @@ from django.utils.text import slugify
 
 STYLESHEET = "documents/print.css"
 
+# WeasyPrint reports every layout step at INFO: keep its log for warnings
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
 
 @functools.cache
 def _weasy() -> tuple[Any, Any]:
     """WeasyPrint's stylesheet and font configuration, made once (importing it costs ~0.3 s)."""
-    # WeasyPrint reports every layout step at INFO: keep the logs for its warnings
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 

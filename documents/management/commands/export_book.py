@@ -41,8 +41,8 @@ class Command(BaseCommand):
             books = books.filter(term__start_year=start, term__end_year=end)
         book = books.first()
         if book is None:
-            term = f" nhiệm kỳ {options['term']}" if options["term"] else ""
-            raise CommandError(f"Đảng viên {member.full_name} (thẻ {card}) không có sổ liên hệ{term}.")
+            wanted = f" nhiệm kỳ {options['term']}" if options["term"] else ""
+            raise CommandError(f"Đảng viên {member.full_name} (thẻ {card}) không có sổ liên hệ{wanted}.")
         data = book_pdf_bytes(book, None)
         output = Path(options["output"])
         try:
