@@ -1,9 +1,25 @@
+import datetime
 import os
+import zoneinfo
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# The suite's "today": Friday 27/11/2026, 09:00 in Vietnam. Tests speak of dates ("returned on
+# 27/11/2026", "overdue since October") that must not depend on the day or the hour the suite runs
+# (after 17:00 UTC it is already tomorrow in Vietnam). The clock ticks from there; a test that
+# needs another day travels again inside this one.
+SUITE_NOW = datetime.datetime(2026, 11, 27, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture(autouse=True)
+def _suite_today():
+    with time_machine.travel(SUITE_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
