@@ -30,7 +30,7 @@ from web.common import hat_of, hat_required, scope_of
 from . import content, pdf
 from .models import Verification
 from .report import report_doc
-from .verification import finding_for, normalise
+from .verification import finding_for, normalise, printed
 
 app_name = "documents"
 
@@ -246,8 +246,6 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     """Type a code read off a paper (?ma=…): straight to its page."""
     typed = request.GET.get("ma", "")
     if normalise(typed):
-        from .verification import printed
-
         return redirect("documents:verify", code=printed(normalise(typed)))
     return render(request, "documents/screens/verify_form.html")
 
@@ -258,7 +256,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     finding = finding_for(found) if found is not None else None
     if finding is None:
         return render(request, "documents/screens/verify_missing.html", {"code": code}, status=404)
-    response = render(request, "documents/screens/verify.html", {"f": finding, "code": found.code if found else ""})
+    shown = printed(found.code) if found else ""
+    response = render(request, "documents/screens/verify.html", {"f": finding, "code": shown})
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
