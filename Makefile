@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 # test runs lint, then SQLite, then PostgreSQL, in that order even under make -j.
 .NOTPARALLEL:
-.PHONY: help setup run lint test test-sqlite test-pg check-deploy clean
+.PHONY: help setup run lint test test-sqlite test-pg fuzz check-deploy clean
 
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
@@ -38,6 +38,12 @@ test-sqlite: setup ## the whole suite on SQLite
 
 test-pg: setup ## the whole suite on a throwaway PostgreSQL cluster (scripts/with-postgres.sh)
 	scripts/with-postgres.sh $(PYTEST)
+
+# make test runs 20 generated examples per API operation and caller (> 2,000 requests); this, 300.
+FUZZ_EXAMPLES ?= 300
+fuzz: setup ## a long schemathesis run against the API (FUZZ_EXAMPLES per operation and caller), on SQLite
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(VENV)/bin/pytest -p no:cacheprovider \
+		-o timeout=0 -s tests/fuzz $(ARGS)
 
 check-deploy: setup ## manage.py check --deploy with production-like settings
 	DEBUG=false ALLOWED_HOSTS=example.org EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \

@@ -14,7 +14,18 @@ from books.models import CommentRequest
 from orgs.models import Organisation
 
 from . import loaders
-from .common import ACTION_ERRORS, DETAIL_ERRORS, READ_ERRORS, Paging, caller, matching_members, page, scope_of, visible
+from .common import (
+    ACTION_ERRORS,
+    DETAIL_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    Paging,
+    caller,
+    matching_members,
+    page,
+    scope_of,
+    visible,
+)
 from .schemas import CommentOut, CommentPage, OrgRef, comment_out, org_ref
 
 router = Router(tags=["Phiếu nhận xét (mẫu 3-213)"])
@@ -33,7 +44,7 @@ class CommentFilters(Paging):
         None, description="periodic = hằng năm; on_demand = khi cần (E1)."
     )
     overdue: bool | None = Field(None, description="true: chỉ phiếu quá hạn (theo ngày hôm nay); false: chưa quá hạn.")
-    residence_cell: int | None = Field(None, description="Chi bộ nơi cư trú (id).")
+    residence_cell: int | None = Field(None, ge=1, le=MAX_ID, description="Chi bộ nơi cư trú (id).")
     q: str = Field("", description="Tìm không dấu theo tên đảng viên.")
 
 
@@ -78,7 +89,7 @@ def _reread(pk: int) -> CommentOut:
 class OpenCampaignIn(Schema):
     model_config = {"extra": "forbid"}
 
-    committee_id: int = Field(description="Cấp ủy cơ sở nơi công tác (id).")
+    committee_id: int = Field(ge=1, le=MAX_ID, description="Cấp ủy cơ sở nơi công tác (id).")
     year: int | None = Field(None, description="Năm nhận xét; mặc định năm nay.")
 
 

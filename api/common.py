@@ -20,6 +20,10 @@ from orgs.text import fold
 from .errors import ErrorOut
 
 MAX_LIMIT = 200
+# The largest id a row can have (PostgreSQL bigint) and the largest unit code: a larger number in a
+# filter or a body is refused by validation (422) before it reaches the database.
+MAX_ID = 2**63 - 1
+MAX_CODE = 99_999
 
 # Responses every read and every action may give besides its success, for the OpenAPI document.
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 422: ErrorOut}

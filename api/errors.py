@@ -96,6 +96,11 @@ def install(api: NinjaAPI) -> None:
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         return api.create_response(request, error_body(exc.message, exc.field_errors), status=exc.status)
 
+    @api.exception_handler(OverflowError)
+    def too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # a number too large for the database that validation did not bound (e.g. a path id on SQLite)
+        return api.create_response(request, error_body(_("Một số gửi lên quá lớn.")), status=422)
+
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, error_body(str(exc) or NOT_FOUND), status=404)

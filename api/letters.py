@@ -13,7 +13,18 @@ from books import access, actions
 from books.models import IntroductionLetter
 
 from . import loaders
-from .common import ACTION_ERRORS, DETAIL_ERRORS, READ_ERRORS, Paging, caller, matching_members, page, scope_of, visible
+from .common import (
+    ACTION_ERRORS,
+    DETAIL_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    Paging,
+    caller,
+    matching_members,
+    page,
+    scope_of,
+    visible,
+)
 from .schemas import LetterOut, LetterPage, letter_out
 
 router = Router(tags=["Giấy giới thiệu (mẫu 1-213)"])
@@ -27,8 +38,8 @@ class LetterFilters(Paging):
         description="draft = dự thảo; issued = chờ tiếp nhận; received = đã tiếp nhận; superseded; withdrawn; carried.",
     )
     year: int | None = Field(None, description="Năm của giấy.")
-    residence_committee: int | None = Field(None, description="Đảng ủy nơi cư trú đang xử lý (id).")
-    issuing_committee: int | None = Field(None, description="Cấp ủy nơi công tác đã ký (id).")
+    residence_committee: int | None = Field(None, ge=1, le=MAX_ID, description="Đảng ủy nơi cư trú đang xử lý (id).")
+    issuing_committee: int | None = Field(None, ge=1, le=MAX_ID, description="Cấp ủy nơi công tác đã ký (id).")
     q: str = Field("", description="Tìm không dấu theo tên đảng viên.")
 
 
@@ -99,7 +110,7 @@ class ConfirmItemIn(Schema):
     model_config = {"extra": "forbid"}
 
     letter_id: int
-    cell_id: int = Field(description="Chi bộ nơi cư trú được phân công (id).")
+    cell_id: int = Field(ge=1, le=MAX_ID, description="Chi bộ nơi cư trú được phân công (id).")
 
 
 class ConfirmLettersIn(Schema):

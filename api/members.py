@@ -19,6 +19,8 @@ from . import loaders
 from .common import (
     ACTION_ERRORS,
     DETAIL_ERRORS,
+    MAX_CODE,
+    MAX_ID,
     READ_ERRORS,
     Paging,
     caller,
@@ -51,7 +53,7 @@ class MemberFilters(Paging):
     q: str = Field(
         "", description="Tìm không dấu theo tên ('nguyen van an'); theo số thẻ đảng / CCCD nếu bạn được xem."
     )
-    cell: int | None = Field(None, description="Chi bộ nơi công tác hoặc chi bộ nơi cư trú (id).")
+    cell: int | None = Field(None, ge=1, le=MAX_ID, description="Chi bộ nơi công tác hoặc chi bộ nơi cư trú (id).")
     exemption: Literal["none", "E1", "E1a", "E1b", "E1c", "E2"] | None = Field(
         None, description="none = không miễn; E1 = mọi diện E1."
     )
@@ -152,7 +154,7 @@ class RegisterMemberIn(Schema):
 
     model_config = {"extra": "forbid"}
 
-    workplace_cell_id: int = Field(description="Chi bộ nơi công tác (id), của cấp ủy bạn.")
+    workplace_cell_id: int = Field(ge=1, le=MAX_ID, description="Chi bộ nơi công tác (id), của cấp ủy bạn.")
     full_name: str = Field(max_length=120)
     sex: Literal["M", "F"] = Field(description="M = Nam, F = Nữ.")
     birth_date: datetime.date
@@ -163,7 +165,9 @@ class RegisterMemberIn(Schema):
     phone: str = Field("", max_length=20)
     email: str = Field("", max_length=254)
     workplace_title: str = Field("", max_length=200)
-    residence_commune_code: int = Field(description="Mã xã/phường/đặc khu nơi cư trú (danh mục 2025).")
+    residence_commune_code: int = Field(
+        ge=1, le=MAX_CODE, description="Mã xã/phường/đặc khu nơi cư trú (danh mục 2025)."
+    )
     residence_line: str = Field(max_length=200, description="Số nhà, đường, thôn/ấp/khóm/tổ.")
     residence_kind: Literal["permanent", "temporary"] = "permanent"
 
@@ -215,7 +219,7 @@ def update_member(request: HttpRequest, member_id: int, payload: UpdateMemberIn)
 class ReassignCellIn(Schema):
     model_config = {"extra": "forbid"}
 
-    cell_id: int = Field(description="Chi bộ nơi cư trú mới (id), của cùng đảng ủy.")
+    cell_id: int = Field(ge=1, le=MAX_ID, description="Chi bộ nơi cư trú mới (id), của cùng đảng ủy.")
     on: datetime.date | None = Field(None, description="Ngày chuyển; mặc định hôm nay.")
 
 
@@ -234,7 +238,7 @@ def reassign_cell(request: HttpRequest, member_id: int, payload: ReassignCellIn)
 class ChangeResidenceIn(Schema):
     model_config = {"extra": "forbid"}
 
-    commune_code: int = Field(description="Mã xã/phường/đặc khu nơi ở mới (danh mục 2025).")
+    commune_code: int = Field(ge=1, le=MAX_CODE, description="Mã xã/phường/đặc khu nơi ở mới (danh mục 2025).")
     line: str = Field(max_length=200, description="Số nhà, đường, thôn/ấp/khóm/tổ.")
     kind: Literal["permanent", "temporary"] | None = None
     on: datetime.date | None = None
@@ -265,7 +269,9 @@ def change_residence(request: HttpRequest, member_id: int, payload: ChangeReside
 class ChangeWorkplaceIn(Schema):
     model_config = {"extra": "forbid"}
 
-    cell_id: int = Field(description="Chi bộ nơi công tác mới (id); sổ chuyển sang cấp ủy của chi bộ đó.")
+    cell_id: int = Field(
+        ge=1, le=MAX_ID, description="Chi bộ nơi công tác mới (id); sổ chuyển sang cấp ủy của chi bộ đó."
+    )
     on: datetime.date | None = None
 
 

@@ -16,7 +16,18 @@ from orgs.models import AdministrativeUnit
 from orgs.text import fold
 
 from . import loaders
-from .common import ACTION_ERRORS, DETAIL_ERRORS, READ_ERRORS, Paging, caller, matching_members, page, scope_of, visible
+from .common import (
+    ACTION_ERRORS,
+    DETAIL_ERRORS,
+    MAX_ID,
+    READ_ERRORS,
+    Paging,
+    caller,
+    matching_members,
+    page,
+    scope_of,
+    visible,
+)
 from .schemas import (
     BookDetailOut,
     BookPage,
@@ -50,7 +61,7 @@ directory_router = Router(tags=["Tổ chức đảng, đơn vị hành chính"])
 
 class BookFilters(Paging):
     status: Literal["open", "closed"] | None = Field(None, description="open = đang sử dụng; closed = đã đóng.")
-    holder: int | None = Field(None, description="Cấp ủy giữ sổ (id).")
+    holder: int | None = Field(None, ge=1, le=MAX_ID, description="Cấp ủy giữ sổ (id).")
     term: int | None = Field(None, description="Năm bắt đầu nhiệm kỳ, ví dụ 2025.")
     q: str = Field("", description="Tìm không dấu theo tên đảng viên.")
 
@@ -108,8 +119,8 @@ def record_rating(request: HttpRequest, book_id: int, payload: RatingIn) -> Any:
 
 
 class RegisterFilters(Paging):
-    residence_committee: int | None = Field(None, description="Đảng ủy nơi cư trú (id).")
-    cell: int | None = Field(None, description="Chi bộ nơi cư trú (id).")
+    residence_committee: int | None = Field(None, ge=1, le=MAX_ID, description="Đảng ủy nơi cư trú (id).")
+    cell: int | None = Field(None, ge=1, le=MAX_ID, description="Chi bộ nơi cư trú (id).")
     open: bool | None = Field(None, description="true: chỉ người đang sinh hoạt; false: chỉ người đã rời.")
     q: str = Field("", description="Tìm không dấu theo tên đảng viên.")
 
@@ -197,7 +208,7 @@ def answer_notice(request: HttpRequest, notice_id: int, payload: AnswerNoticeIn)
 
 
 class MeetingFilters(Paging):
-    cell: int | None = Field(None, description="Chi bộ nơi cư trú (id).")
+    cell: int | None = Field(None, ge=1, le=MAX_ID, description="Chi bộ nơi cư trú (id).")
     year: int | None = None
 
 
@@ -222,7 +233,7 @@ class AttendanceIn(Schema):
 class RecordMeetingIn(Schema):
     model_config = {"extra": "forbid"}
 
-    cell_id: int = Field(description="Chi bộ nơi cư trú (id).")
+    cell_id: int = Field(ge=1, le=MAX_ID, description="Chi bộ nơi cư trú (id).")
     held_on: datetime.date
     topic: str = Field("", max_length=300)
     attendance: list[AttendanceIn] = Field(description="Mỗi đảng viên của chi bộ: có mặt hay vắng (và lý do).")
@@ -246,7 +257,7 @@ OrgKindName = Literal["upper", "board", "workplace", "workplace_cell", "residenc
 
 class OrganisationFilters(Paging):
     kind: OrgKindName | None = Field(None, description="Loại tổ chức.")
-    parent: int | None = Field(None, description="Tổ chức cấp trên (id).")
+    parent: int | None = Field(None, ge=1, le=MAX_ID, description="Tổ chức cấp trên (id).")
     q: str = Field("", description="Tìm không dấu theo tên.")
 
 

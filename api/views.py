@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import ApiToken
@@ -63,8 +64,12 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("api_tokens")
 
 
+@csrf_exempt
 def not_found(request: HttpRequest) -> HttpResponse:
-    """An address under /api/v1/ that names no endpoint (or an id that is not a number)."""
+    """An address under /api/v1/ that names no endpoint (or an id that is not a number).
+
+    CSRF-exempt: a POST to such an address changes nothing and must get this JSON 404, not
+    Django's HTML 403 page about a missing CSRF cookie (the API takes bearer keys, no cookies)."""
     from .errors import NOT_FOUND, error_body
 
     return JsonResponse(error_body(NOT_FOUND), status=404, json_dumps_params={"ensure_ascii": False})
