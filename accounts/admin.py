@@ -1,6 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import ApiToken, User
 
@@ -10,6 +10,28 @@ class SolienheUserAdmin(UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, (gettext_lazy("Họ và tên"), {"fields": ("full_name",)}))  # type: ignore[misc]
     list_display = ("username", "full_name", "email", "is_active", "is_superuser")
     search_fields = ("username", "full_name", "email")
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=gettext_lazy("Đặt lại xác thực hai bước (mất điện thoại và mã dự phòng)"))
+    def reset_two_factor(self, request, queryset):  # type: ignore[no-untyped-def]
+        """Only a superuser; each user's phone and recovery codes are removed, with one event each."""
+        from . import two_factor
+
+        if not request.user.is_superuser:
+            self.message_user(
+                request,
+                gettext("Chỉ quản trị hệ thống (superuser) mới được đặt lại xác thực hai bước."),
+                messages.ERROR,
+            )
+            return
+        for user in queryset:
+            two_factor.reset(user, by=request.user)
+        self.message_user(
+            request,
+            gettext("Đã đặt lại xác thực hai bước cho %(count)d người dùng; lần đăng nhập sau họ bật lại.")
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ApiToken)

@@ -3,11 +3,12 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy
+from django_otp.models import Device, ThrottlingMixin
 
 from orgs.text import nfc
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-otp devices: untyped package
     """A person who logs in: a committee secretary or clerk, a cell secretary, an officer, a member."""
 
     full_name = models.CharField(gettext_lazy("họ và tên"), max_length=150, blank=True)
@@ -109,3 +110,71 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """A user's one-time recovery codes for two-factor login when the phone is lost.
+
+    A django-otp device, so a login with a code is a verified login like one with the phone.
+    Only a SHA-256 of each code (salted with the user's id) is stored; the codes are shown once.
+    """
+
+    class Meta:
+        verbose_name = gettext_lazy("bộ mã dự phòng")
+        verbose_name_plural = gettext_lazy("bộ mã dự phòng")
+
+    CODE_COUNT = 10
+    ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off paper without doubt
+
+    @staticmethod
+    def normalize(code: str) -> str:
+        return "".join(ch for ch in code.lower() if ch.isalnum())
+
+    def hash(self, code: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(f"{self.user_id}:{self.normalize(code)}".encode()).hexdigest()
+
+    def generate(self) -> list[str]:
+        """Replace every code by CODE_COUNT new ones; returns them (the only time they exist in clear)."""
+        import secrets
+
+        codes = []
+        for _i in range(self.CODE_COUNT):
+            raw = "".join(secrets.choice(self.ALPHABET) for _j in range(10))
+            codes.append(f"{raw[:5]}-{raw[5:]}")
+        self.codes.all().delete()
+        RecoveryCode.objects.bulk_create([RecoveryCode(device=self, code_hash=self.hash(c)) for c in codes])
+        return codes
+
+    def remaining(self) -> int:
+        return self.codes.filter(used_at__isnull=True).count()
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token: str) -> bool:
+        from django.utils import timezone
+
+        allowed, _data = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(code_hash=self.hash(token), used_at__isnull=True).update(used_at=timezone.now())
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("mã dự phòng")
+        verbose_name_plural = gettext_lazy("mã dự phòng")
+
+    def __str__(self) -> str:
+        return f"{self.device.user} — {'đã dùng' if self.used_at else 'chưa dùng'}"

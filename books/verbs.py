@@ -31,4 +31,7 @@ VERB_LABELS = {
     "address_change_accepted": "Chấp nhận đề nghị chuyển nơi cư trú",
     "address_change_rejected": "Không chấp nhận đề nghị chuyển nơi cư trú",
     "scan_attached": "Đính kèm bản quét giấy tờ",
+    "two_factor_enabled": "Bật xác thực hai bước",
+    "two_factor_disabled": "Tắt xác thực hai bước",
+    "two_factor_reset": "Quản trị đặt lại xác thực hai bước",
 }

@@ -4,6 +4,7 @@ See `.env.example` for the list. Without any variable set, the app runs on SQLit
 development mode; `DATABASE_URL` selects PostgreSQL.
 """
 
+import datetime
 import os
 import warnings
 from pathlib import Path
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    # accounts security (docs/security.md): login throttling and TOTP two-factor devices
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "notifications",
     "orgs",
     "members",
@@ -82,7 +87,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (SECURE_CSP below) and the account guards of docs/security.md:
+    # idle sessions end, a second factor is asked before anything else, Permissions-Policy.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "accounts.middleware.AccountSecurityMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last, as django-axes asks: turns a locked-out login into the Vietnamese lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,6 +138,20 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Argon2id first; the others only read old hashes, which are rewritten as Argon2 at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes first: it refuses a locked-out username+address before the password is checked
+# (accounts.backends.ThrottledBackend lets calls without a request, e.g. `Client.login`, through).
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -196,6 +221,51 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# ---- Accounts security (docs/security.md) -------------------------------------------------
+# Sessions: at most SESSION_COOKIE_AGE (8 h, a working day) after login, ended after
+# SESSION_IDLE_TIMEOUT seconds without a request, and the cookie dies with the browser
+# (commune offices share computers).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(60 * 60)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy: scripts, styles, fonts and images from our own origin only; no inline
+# script, no inline event handler, no inline style (htmx's indicator style is in app.css).
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Login throttling (django-axes): 5 wrong passwords for one username from one address lock that
+# pair for 30 minutes; a success clears the count. `manage.py axes_reset_username <name>` unlocks.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies stand in front of gunicorn (each appends to X-Forwarded-For);
+# 0: the client address is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1"))
+# Two-factor authentication (django-otp, TOTP): committee officers (secretary, deputy, clerk),
+# board officers and staff must enrol before they can work; off by default in development so
+# the demo logins of `make run` work without a phone. Anyone who enrolled is always asked.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", not DEBUG)
+OTP_TOTP_ISSUER = "Sổ liên hệ 213"
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
+
 # The regulation profile a new book is opened under when none is named.
 DEFAULT_REGULATION_PROFILE = os.environ.get("DEFAULT_REGULATION_PROFILE", "213/2020")
 
@@ -215,4 +285,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every login at INFO; failures and lockouts (WARNING) are what matter
+    "loggers": {"axes": {"level": os.environ.get("AXES_LOG_LEVEL", "WARNING")}},
 }
