@@ -43,6 +43,8 @@ def hat_required(*kinds: str) -> Callable[[Callable[..., HttpResponse]], Callabl
             request.scope = access.scope_for(request.user, hat)  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
+        # the declared rule, read by tests/test_permission_matrix.py: which hats may use the view
+        wrapped.hat_kinds = frozenset(kinds)  # type: ignore[attr-defined]
         return wrapped
 
     return decorate
