@@ -209,3 +209,16 @@ def test_with_the_setting_off_a_committee_clerk_logs_in_without_a_phone(cast, se
     settings.OTP_REQUIRED_FOR_STAFF = False
     assert login_form("tc_vanthu", PASSWORD).url == reverse("home")
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_code_used_to_enrol_cannot_be_replayed_at_login(cast, required, client, login_form):
+    login_form("tc_vanthu", PASSWORD)
+    client.post(reverse("two_factor_start"))
+    device = TOTPDevice.objects.get(user=cast.finance_clerk, confirmed=False)
+    code = code_for(device)
+    client.post(reverse("two_factor_setup"), {"code": code})
+    client.post(reverse("logout"))
+    login_form("tc_vanthu", PASSWORD)
+    replay = client.post(reverse("two_factor_verify"), {"code": code})
+    assert replay.status_code == 200 and "Mã không đúng hoặc đã hết hạn" in replay.content.decode()
+    assert client.get(reverse("home")).status_code == 302
