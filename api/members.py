@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+import privacy
 from books import access, actions
 from books.models import AnnualRating, Book, BookStatus, IntroductionLetter
 from members.models import EmploymentStatus, Exemption, Member
@@ -104,7 +105,9 @@ def list_members(request: HttpRequest, filters: Query[MemberFilters]) -> Any:
         qs = qs.filter(exemption=filters.exemption)
     if filters.state:
         qs = qs.filter(STATE_FILTERS[filters.state])
-    return page(qs.vietnamese_order(), filters, lambda m: member_out(m, scope))
+    result = page(qs.vietnamese_order(), filters, lambda m: member_out(m, scope))
+    privacy.record_bulk(request, sum(1 for item in result["items"] if hasattr(item, "national_id")), what="api_list")
+    return result
 
 
 def member_detail(member: Member, scope: access.Scope) -> MemberOut | MemberDetailOut:
@@ -135,6 +138,8 @@ def get_member(request: HttpRequest, member_id: int) -> Any:
     """Một đảng viên; nơi công tác thấy thêm mã sổ liên hệ và kết quả xếp loại hằng năm."""
     scope = scope_of(request)
     member = visible(loaders.members(access.members(scope)), member_id)
+    if scope.sees_identity(member):
+        privacy.record_view(request, member, what="api")
     return member_detail(member, scope)
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "api",
     "spreadsheets",
     "documents",
+    "privacy",
 ]
 
 MIDDLEWARE = [

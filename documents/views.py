@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+import privacy
 from books import access, clock
 from books.models import (
     Book,
@@ -141,6 +142,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole book of a term: the workplace side that holds it, and the member for their own."""
     found = access.get_visible(access.books(scope_of(request)).select_related(*BOOK_ROWS), pk)
     data = book_pdf_bytes(found, scope_of(request))
+    privacy.record_view(request, found.member, what="pdf")
     term = found.term
     return pdf.pdf_response(
         data, pdf.filename("so-lien-he", found.member.full_name, f"{term.start_year}-{term.end_year}")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import privacy
 from books import access, clock, queries
 from books.models import CommentStatus, Term
 from orgs.models import Organisation, OrgKind
@@ -209,6 +210,7 @@ def members(request: HttpRequest) -> HttpResponse:
 
     name = _organisation(request).name
     content = workbook_bytes([("Đảng viên", MEMBER_COLUMNS, lines())])
+    privacy.record_bulk(request, rows.count(), what="export")
     return _xlsx(content, f"dang-vien-{_slug(name)}-{_stamp()}.xlsx")
 
 

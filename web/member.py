@@ -32,6 +32,7 @@ from books.models import (
 from members.models import Member, ResidenceKind
 from orgs.models import AdministrativeUnit, UnitEdition, UnitLevel
 from orgs.text import fold
+from privacy import log as privacy_log
 
 from .common import act, hat_of, hat_required, scope_of
 
@@ -129,6 +130,7 @@ def _book_page(request: HttpRequest, book: Book) -> HttpResponse:
         "requests": requests,
         "other_books": other_books,
         "today": today,
+        "data_views": privacy_log.page_for(request, member),
     }
     return render(request, "web/member/book.html", context)
 

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import privacy
 from books import access, actions, clock, queries
 from books.models import (
     AnnualRating,
@@ -54,6 +55,7 @@ from books.models import (
 from members.models import EmploymentStatus, Exemption, Member, ResidenceKind, Sex
 from orgs.models import WORKPLACE_SIDE, AdministrativeUnit, Organisation, OrgKind, Role, UnitEdition, UnitLevel
 from orgs.text import fold
+from privacy import log as privacy_log
 
 from .common import act, hat_of, hat_required, paginate, scope_of
 from .scans import of_book as scans_of_book
@@ -629,6 +631,7 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("Đảng viên không có sổ liên hệ."))
     current = _book_view(request, books[0], member)
     earlier = [_book_view(request, book, member) for book in books[1:]]
+    privacy.record_view(request, member, what="page")
     return render(
         request,
         "web/workplace/member.html",
@@ -640,6 +643,7 @@ def member_page(request: HttpRequest, pk: int) -> HttpResponse:
             "rating_year": queries.campaign_year(today()),
             "can_act": _is_committee(request) and current.book.is_open,
             "scans": scans_of_book(scope_of(request), current.book),
+            "data_views": privacy_log.page_for(request, member) if _is_committee(request) else None,
         },
     )
 
