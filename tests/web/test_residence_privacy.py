@@ -111,3 +111,86 @@ def test_the_cell_pages_never_show_e2_members_card_or_id_numbers_or_ratings(clie
     )
     login(client, cast.lc_cell_secretary)
     check(client, cell_pages(cast, world), world, shows=["Nguyễn Văn An", "Lê Văn Bình"])
+
+
+# --------------------------------------------------------------------------- API, Excel and PDF
+
+
+def api_urls(world):
+    hidden = world["hidden"][0]
+    return [
+        "/api/v1/members",
+        f"/api/v1/members/{world['visible'][0].pk}",
+        "/api/v1/members?q=86",
+        "/api/v1/letters",
+        "/api/v1/comments",
+        f"/api/v1/comments/{world['signed'].pk}",
+        "/api/v1/register",
+        "/api/v1/notices",
+        "/api/v1/meetings",
+        "/api/v1/books",
+        f"/api/v1/members/{hidden.pk}",
+    ]
+
+
+def xlsx_text(content):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(
+        str(value) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for value in row if value
+    )
+
+
+def pdf_text(content, tmp_path):
+    import subprocess
+
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return " ".join(text.split())  # a name may wrap in a table cell
+
+
+def assert_nothing_secret(text, world, where):
+    for secret in secrets_of(world["visible"] + world["hidden"]):
+        assert secret not in text, (where, secret)
+    for member in world["hidden"]:
+        assert member.full_name not in text, (where, member.full_name)
+    assert RatingLevel.EXCELLENT.label not in text and RATING_NOTE not in text, where
+
+
+@pytest.mark.parametrize("who", ["lc_clerk", "lc_cell_secretary"])
+def test_the_api_never_gives_the_residence_side_e2_members_card_or_id_numbers_or_ratings(client, cast, world, who):
+    login(client, getattr(cast, who))
+    everything = ""
+    for url in api_urls(world):
+        response = client.get(url)
+        if url.endswith(f"/members/{world['hidden'][0].pk}"):
+            assert response.status_code == 404, url  # an E2 member does not exist for the residence side
+            continue
+        assert response.status_code == 200, (url, response.content[:200])
+        text = response.content.decode("unicode_escape").encode("latin-1").decode()
+        everything += text
+        assert_nothing_secret(text, world, url)
+        assert "national_id" not in text and "party_card_number" not in text, url
+    assert "Nguyễn Văn An" in everything
+
+
+def test_the_residence_exports_and_pdfs_never_show_e2_members_card_or_id_numbers_or_ratings(
+    client, cast, world, tmp_path
+):
+    login(client, cast.lc_clerk)
+    register = client.get(reverse("spreadsheets:register"))
+    assert register.status_code == 200
+    text = xlsx_text(register.content)
+    assert_nothing_secret(text, world, "spreadsheets:register")
+    assert "Nguyễn Văn An" in text
+    pdfs = [reverse("documents:register"), reverse("documents:comment", args=[world["signed"].pk])]
+    for url in pdfs:
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf", url
+        text = pdf_text(response.content, tmp_path)
+        assert_nothing_secret(text, world, url)
+        assert "Nguyễn Văn An" in text or "NGUYỄN VĂN AN" in text, url
