@@ -20,10 +20,11 @@ from orgs.text import fold
 from .errors import ErrorOut
 
 MAX_LIMIT = 200
-# The largest id a row can have (PostgreSQL bigint) and the largest unit code: a larger number in a
-# filter or a body is refused by validation (422) before it reaches the database.
+# The largest id a row can have (PostgreSQL bigint) and the largest unit code the column holds
+# (integer): a larger number in a filter or a body is refused by validation (422) before it reaches
+# the database; a code within range that names no unit is the API's 400 "unknown code".
 MAX_ID = 2**63 - 1
-MAX_CODE = 99_999
+MAX_CODE = 2**31 - 1
 
 # Responses every read and every action may give besides its success, for the OpenAPI document.
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 422: ErrorOut}
