@@ -274,6 +274,8 @@ DEFAULT_REGULATION_PROFILE = os.environ.get("DEFAULT_REGULATION_PROFILE", "213/2
 # from how many rows the check and the import run as a background task (a status page waits).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1000 * 1000)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+# What an .xlsx may unpack to (zip directory sizes, checked before anything is read): stops zip bombs.
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(25 * IMPORT_MAX_BYTES)))
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
 # Scans of paper forms (PDF, JPEG, PNG checked by content): the largest file accepted.
 SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", str(10 * 1000 * 1000)))

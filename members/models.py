@@ -36,7 +36,7 @@ def cccd_century_digit(sex: str, birth_year: int) -> int:
 
 def validate_national_id(value: str, *, sex: str | None = None, birth_date: datetime.date | None = None) -> None:
     """Check a 12-digit citizen ID: digits, province code, and (when known) sex and birth year."""
-    if len(value) != 12 or not value.isdigit():
+    if len(value) != 12 or not (value.isascii() and value.isdigit()):
         raise ValidationError(_("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."), code="format")
     if int(value[:3]) not in CCCD_PROVINCE_CODES:
         raise ValidationError(_("Ba chữ số đầu của số CCCD không phải mã tỉnh nơi đăng ký khai sinh."), code="province")
@@ -48,7 +48,7 @@ def validate_national_id(value: str, *, sex: str | None = None, birth_date: date
 
 
 def validate_party_card(value: str) -> None:
-    if not value.isdigit() or not 6 <= len(value) <= 12:
+    if not (value.isascii() and value.isdigit()) or not 6 <= len(value) <= 12:
         raise ValidationError(_("Số thẻ đảng viên gồm 6 đến 12 chữ số."), code="format")
 
 

@@ -12,6 +12,7 @@ import datetime
 import re
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,12 @@ MAX_STORED_NOTES = 200
 SAMPLE_ROWS = 20
 # This many empty rows in a row end the list (a sheet formatted far below its data).
 BLANK_RUN_ENDS_LIST = 1000
+# No column needs more than 200 characters; a longer cell is a pasted document, refused at once.
+MAX_CELL_CHARS = 1000
+# Messages quote at most this many characters of what was written in a cell.
+QUOTED_CHARS = 60
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_MERGE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref=\"([A-Z0-9:$]+)\"")
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _PREFIXES = ("phuong ", "xa ", "dac khu ", "thi tran ")
@@ -50,6 +57,16 @@ class FileRefused(Exception):
 
 def megabytes(size: int) -> str:
     return actions.megabytes(size)
+
+
+def shown(value: Any) -> str:
+    """What a cell holds, NFC, shortened for a message (a long cell is not copied into every error)."""
+    text = nfc(str(value))
+    return text if len(text) <= QUOTED_CHARS else text[: QUOTED_CHARS - 1] + "…"
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 # --------------------------------------------------------------------------- opening the file
@@ -89,8 +106,16 @@ def check_container(path: Path) -> None:
                     "Tệp là tệp nén nhưng không phải sổ làm việc Excel .xlsx (có thể là .docx, .ods hoặc .zip). "
                     "Hãy dùng tệp mẫu tải từ trang này."
                 )
+            unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+                # the sizes in the zip directory bound what can be read: zipfile stops at them
+                raise FileRefused(
+                    f"Tệp .xlsx khi giải nén lớn bất thường ({megabytes(unpacked)}; giới hạn "
+                    f"{megabytes(settings.IMPORT_MAX_UNPACKED_BYTES)}): có thể là tệp bị làm giả. "
+                    "Hãy dùng tệp mẫu tải từ trang này, chỉ điền danh sách đảng viên."
+                )
             broken = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError):
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
         broken = "?"
     if broken:
         raise FileRefused(
@@ -115,12 +140,14 @@ def open_sheet(path: Path) -> Sheet:
     from openpyxl import load_workbook
 
     check_container(path)
+    # before openpyxl: it reads every sheet to its end when the sheet does not state its size
+    scans = scan_sheets(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise FileRefused("Tệp .xlsx bị hỏng, không đọc được. Hãy mở bằng Excel, lưu lại rồi tải lên lần nữa.") from exc
     if DATA_SHEET not in workbook.sheetnames:
-        found = ", ".join(f"“{name}”" for name in workbook.sheetnames)
+        found = ", ".join(f"“{shown(name)}”" for name in workbook.sheetnames[:10])
         workbook.close()
         raise FileRefused(
             f"Không thấy trang tính “{DATA_SHEET}” (tệp có: {found}). "
@@ -130,6 +157,12 @@ def open_sheet(path: Path) -> Sheet:
     try:
         header = next(worksheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
         check_header(header)
+        scan = scans.get(str(worksheet._worksheet_path).lstrip("/")) or SheetScan(0, "")
+        if scan.merged:
+            raise FileRefused(
+                f"Trang “{DATA_SHEET}” có ô gộp ({scan.merged}). Tệp nhập cần mỗi đảng viên một dòng và mỗi ô "
+                "một giá trị: hãy bỏ gộp ô (Unmerge Cells), điền đủ từng dòng rồi tải lên lại."
+            )
     except FileRefused:
         workbook.close()
         raise
@@ -137,16 +170,61 @@ def open_sheet(path: Path) -> Sheet:
         workbook.close()
         raise FileRefused("Tệp .xlsx bị hỏng, không đọc được dòng tiêu đề.") from exc
     max_row = worksheet.max_row
-    estimated = max_row - 1 if isinstance(max_row, int) else None
-    if estimated is not None and estimated > settings.IMPORT_MAX_ROWS + BLANK_RUN_ENDS_LIST:
+    estimated = max(max_row - 1 if isinstance(max_row, int) else 0, scan.rows - 1)
+    if estimated > settings.IMPORT_MAX_ROWS + BLANK_RUN_ENDS_LIST:
         workbook.close()
         raise too_many_rows()
     return Sheet(workbook, worksheet, estimated)
 
 
+@dataclass
+class SheetScan:
+    rows: int
+    merged: str
+
+
+def scan_sheets(path: Path) -> dict[str, SheetScan]:
+    """One fast pass over the XML of each worksheet, before anything is parsed: count its rows (a
+    dimension may be missing or wrong) and stop as soon as there are too many; note a merged range."""
+    limit = settings.IMPORT_MAX_ROWS + BLANK_RUN_ENDS_LIST + 1
+    scans: dict[str, SheetScan] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml") and "/_rels/" not in name:
+                    scans[name] = _scan(archive, name, limit)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise FileRefused(
+            "Tệp .xlsx bị hỏng (dữ liệu bên trong không đọc được). Hãy mở bằng Excel, lưu lại rồi tải lên."
+        ) from exc
+    return scans
+
+
+def _scan(archive: zipfile.ZipFile, name: str, limit: int) -> SheetScan:
+    rows = 0
+    merged = ""
+    tail = b""
+    with archive.open(name) as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            # a tag starting in the last 256 bytes may be cut by the chunk boundary: counted with the next chunk
+            keep = max(0, len(data) - 256)
+            rows += sum(1 for match in _ROW_TAG.finditer(data) if match.start() < keep)
+            if rows > limit:
+                raise too_many_rows()
+            if not merged and (found := _MERGE_TAG.search(data)):
+                merged = found.group(1).decode().replace("$", "")
+            tail = data[keep:]
+    rows += len(_ROW_TAG.findall(tail))
+    if rows > limit:
+        raise too_many_rows()
+    return SheetScan(rows, merged)
+
+
 def too_many_rows() -> FileRefused:
-    limit = f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")
-    return FileRefused(f"Tệp có quá {limit} dòng đảng viên. Hãy chia danh sách thành nhiều tệp.")
+    return FileRefused(
+        f"Tệp có quá {_count(settings.IMPORT_MAX_ROWS)} dòng đảng viên. Hãy chia danh sách thành nhiều tệp."
+    )
 
 
 def _header_text(value: Any) -> str:
@@ -191,7 +269,7 @@ def parse_date(value: Any) -> datetime.date:
     elif match := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in match.groups())
     else:
-        raise ValueError(f"“{text}” không phải ngày; hãy ghi dạng ngày/tháng/năm, ví dụ 05/01/1985")
+        raise ValueError(f"“{shown(text)}” không phải ngày; hãy ghi dạng ngày/tháng/năm, ví dụ 05/01/1985")
     try:
         return datetime.date(year, month, day)
     except ValueError:
@@ -285,7 +363,9 @@ class Communes:
     def find(self, value: Any) -> tuple[AdministrativeUnit, str]:
         """(current unit, note) for a code or a name; ValueError says why none fits."""
         text, _padded = digits(value)
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
+            if len(text) > 9:
+                raise ValueError(f"“{shown(text)}” không phải mã xã/phường/đặc khu (mã có 5 chữ số)")
             code = int(text)
             if code in self.current_by_code:
                 return self.unit(self.current_by_code[code]), ""
@@ -300,7 +380,7 @@ class Communes:
         if len(pks) == 1:
             return self.unit(pks[0]), ""
         if len(pks) > 1:
-            raise ValueError(f"có {len(pks)} xã/phường cùng tên “{name.strip()}”: hãy ghi mã đơn vị hoặc thêm tên tỉnh")
+            raise ValueError(f"có {len(pks)} xã/phường cùng tên “{shown(name)}”: hãy ghi mã đơn vị hoặc thêm tên tỉnh")
         old = self.old_by_name.get(key, [])
         if hint:
             old = self._narrow(old, hint)
@@ -310,12 +390,12 @@ class Communes:
             own = {new: pk for new, pk in successors.items() if self.successor(pk).province_code == self.province_code}
             successors = own or successors
         if len(successors) == 1:
-            return self._old(next(iter(successors.values())), f"“{name.strip()}”")
+            return self._old(next(iter(successors.values())), f"“{shown(name)}”")
         if len(successors) > 1:
             raise ValueError(
-                f"“{name.strip()}” (tên trước 01/07/2025) trùng tên ở {len(successors)} nơi: hãy ghi mã đơn vị hiện nay"
+                f"“{shown(name)}” (tên trước 01/07/2025) trùng tên ở {len(successors)} nơi: hãy ghi mã đơn vị hiện nay"
             )
-        raise ValueError(f"không tìm thấy xã/phường/đặc khu “{name.strip()}” (hãy ghi mã hoặc tên hiện nay)")
+        raise ValueError(f"không tìm thấy xã/phường/đặc khu “{shown(name)}” (hãy ghi mã hoặc tên hiện nay)")
 
     def _old(self, pk: int, written: str) -> tuple[AdministrativeUnit, str]:
         old = self.unit(pk)
@@ -348,7 +428,7 @@ class Cells:
             return self.default
         cell = self.by_name.get(key)
         if cell is None:
-            raise ValueError(f"không có chi bộ “{nfc(str(value))}” trong đảng ủy (có: {', '.join(self.names[:8])})")
+            raise ValueError(f"không có chi bộ “{shown(value)}” trong đảng ủy (có: {', '.join(self.names[:8])})")
         return cell
 
 
@@ -432,7 +512,7 @@ class RowChecker:
         if (raw_sex := required("sex")) is not None:
             sex = {"nam": Sex.MALE, "nu": Sex.FEMALE}.get(fold(str(raw_sex)))
             if sex is None:
-                fail("sex", f"“{raw_sex}” không phải Nam hoặc Nữ")
+                fail("sex", f"“{shown(raw_sex)}” không phải Nam hoặc Nữ")
         birth = date("birth_date")
         national_id = ""
         if (raw_id := required("national_id")) is not None:
@@ -482,7 +562,7 @@ class RowChecker:
         if raw_kind := fold(str(values.get("residence_kind") or "")):
             found = {"thuong tru": ResidenceKind.PERMANENT, "tam tru": ResidenceKind.TEMPORARY}.get(raw_kind)
             if found is None:
-                fail("residence_kind", f"“{values['residence_kind']}” không phải Thường trú hoặc Tạm trú")
+                fail("residence_kind", f"“{shown(values['residence_kind'])}” không phải Thường trú hoặc Tạm trú")
             else:
                 kind = found
         title = text("workplace_title", 200)
@@ -494,7 +574,7 @@ class RowChecker:
             try:
                 validate_email(email)
             except ValidationError:
-                fail("email", f"“{email}” không phải địa chỉ thư điện tử")
+                fail("email", f"“{shown(email)}” không phải địa chỉ thư điện tử")
         for problem in problems:
             outcome.error(problem)
         if problems:
@@ -542,6 +622,11 @@ def data_rows(sheet: Sheet) -> Iterator[tuple[int, dict[str, Any]]]:
         blank_run = 0
         values: dict[str, Any] = {}
         for column, value in zip(COLUMNS, row, strict=False):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise FileRefused(
+                    f"Ô {LETTER[column.key]}{number} ({column.header}) dài {_count(len(value))} ký tự; "
+                    f"mỗi ô nhận tối đa {_count(MAX_CELL_CHARS)} ký tự. Hãy sửa ô này rồi tải lên lại."
+                )
             if isinstance(value, str) and value.startswith("="):
                 raise FileRefused(
                     f"Ô {LETTER[column.key]}{number} ({column.header}) chứa công thức “{value[:40]}”. "
