@@ -40,7 +40,7 @@ from orgs.models import (
 )
 from orgs.text import nfc
 
-from . import clock
+from . import audit, clock
 from .errors import InvalidInput, NotAllowed, TransitionError
 from .models import (
     ADDRESS_CHANGE_TRANSITIONS,
@@ -176,7 +176,7 @@ def _event(
     book: Book | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> Event:
-    return Event.objects.create(**_event_fields(verb, acting, obj, before, after, member, book, data))
+    return audit.append_one(Event(**_event_fields(verb, acting, obj, before, after, member, book, data)))
 
 
 def _event_fields(
@@ -1107,7 +1107,7 @@ def open_campaign(
         result.by_residence_committee[request.residence_committee_id] = (
             result.by_residence_committee.get(request.residence_committee_id, 0) + 1
         )
-    Event.objects.bulk_create(events)
+    audit.append(events)
     events_bulk_created.send(sender=Event, events=events)
     result.created = created
     return result

@@ -8,6 +8,7 @@ to its status choices.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -723,6 +724,12 @@ class AppendOnlyQuerySet(models.QuerySet["Event"]):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("Nhật ký sự kiện chỉ được ghi thêm, không được sửa.")
 
+    def bulk_create(self, objs: Iterable[Event], *args: Any, **kwargs: Any) -> list[Event]:  # type: ignore[override]
+        objs = list(objs)
+        if any(not obj.hash or obj.seq is None for obj in objs):
+            raise PermissionError("Sự kiện chỉ được ghi qua books.audit.append (chuỗi mã băm).")
+        return list(super().bulk_create(objs, *args, **kwargs))  # type: ignore[arg-type]
+
     def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError("Nhật ký sự kiện chỉ được ghi thêm, không được xóa.")
 
@@ -730,7 +737,9 @@ class AppendOnlyQuerySet(models.QuerySet["Event"]):
 class Event(models.Model):
     """One successful action: who, in which role and organisation, did what to which object.
 
-    Append-only: rows are never updated or deleted.
+    Append-only: rows are never updated or deleted, and they form one hash chain (books/audit.py,
+    docs/audit.md): `seq` is the place in the chain, `prev_hash` the hash of the event before,
+    `hash` the SHA-256 of this event's content and `prev_hash`. Written only by `audit.append`.
     """
 
     at = models.DateTimeField("thời điểm", db_index=True)
@@ -749,6 +758,9 @@ class Event(models.Model):
     state_before = models.CharField(max_length=30, blank=True)
     state_after = models.CharField(max_length=30, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    seq = models.PositiveBigIntegerField("số thứ tự trong chuỗi", unique=True, editable=False)
+    prev_hash = models.CharField("mã băm sự kiện trước", max_length=64, editable=False)
+    hash = models.CharField("mã băm", max_length=64, db_index=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -764,6 +776,8 @@ class Event(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("Nhật ký sự kiện chỉ được ghi thêm, không được sửa.")
+        if not self.hash or self.seq is None:
+            raise PermissionError("Sự kiện chỉ được ghi qua books.audit.append (chuỗi mã băm).")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
@@ -774,6 +788,25 @@ class Event(models.Model):
         from .verbs import VERB_LABELS
 
         return VERB_LABELS.get(self.verb, self.verb)
+
+
+class EventChainHead(models.Model):
+    """The one row (pk=1) that records the end of the event chain.
+
+    Locked FOR UPDATE by `audit.append` so that appends form one line; compared with the last
+    event by `verify_audit` (events deleted off the end, rows added past it).
+    """
+
+    seq = models.PositiveBigIntegerField("số sự kiện trong chuỗi", default=0)
+    hash = models.CharField("mã băm sự kiện cuối", max_length=64, default="0" * 64)
+    event_id = models.BigIntegerField("sự kiện cuối", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "đầu chuỗi nhật ký"
+        verbose_name_plural = "đầu chuỗi nhật ký"
+
+    def __str__(self) -> str:
+        return f"{self.seq} sự kiện, {self.hash[:16]}…"
 
 
 # --------------------------------------------------------------------------- address change

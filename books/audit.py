@@ -1,0 +1,330 @@
+"""The audit trail: `books.Event` rows form one hash chain (docs/audit.md).
+
+Every event carries its position `seq` (1, 2, 3, …), the hash of the event before it
+(`prev_hash`, 64 zeros for the first) and its own `hash`: SHA-256 over the canonical form of its
+content and `prev_hash` (`canonical`). Changing, deleting, inserting or reordering a row breaks a
+link that `verify` finds, walking the chain in `seq` order with constant memory.
+
+`append` is the one way events are written (the actions' `_event`, the October campaign's bulk
+insert): it locks the one-row `EventChainHead` (SELECT … FOR UPDATE on PostgreSQL; SQLite lets one
+writer at a time anyway), numbers and hashes the new events in Python, inserts them and moves the
+head, all in the caller's transaction, so the chain stays linear under concurrent transactions.
+
+The database refuses UPDATE and DELETE of events (and DELETE of the head, and a head moving
+backwards) with triggers installed by migration 0007; `guards_lifted` removes them for a block
+(`manage.py flush` on SQLite, the tampering tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from .models import Event, EventChainHead
+
+GENESIS = "0" * 64
+HASH_VERSION = 1
+# The hashed columns, by attname, in the order docs/audit.md lists them (the JSON keys are sorted
+# anyway). `id` and `seq` are not hashed: an event's place is proven by the links.
+HASHED_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "actor_org_id",
+    "verb",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "member_id",
+    "book_id",
+    "state_before",
+    "state_after",
+    "data",
+    "prev_hash",
+)
+GUARD_PREFIX = "books_audit_guard"
+
+
+# --------------------------------------------------------------------------- hashing
+
+
+def _utc(at: datetime.datetime) -> str:
+    if at.tzinfo is None:  # pragma: no cover - USE_TZ is on; a naive time would be a bug upstream
+        raise ValueError("Thời điểm của sự kiện phải có múi giờ.")
+    return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical(values: Mapping[str, Any]) -> bytes:
+    """The bytes hashed for one event: a JSON object, keys sorted, no spaces, UTF-8.
+
+    `values` maps the attnames of HASHED_FIELDS to the stored values (a model instance's
+    `__dict__` or a `.values()` row).
+    """
+    body = {name: values[name] for name in HASHED_FIELDS}
+    body["at"] = _utc(values["at"])
+    body["v"] = HASH_VERSION
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+
+
+def event_hash(values: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical(values)).hexdigest()
+
+
+def _as_stored(data: Any) -> Any:
+    """`data` as the database gives it back (JSON round trip: tuples become lists, keys strings)."""
+    return json.loads(json.dumps(data, ensure_ascii=False, allow_nan=False))
+
+
+# --------------------------------------------------------------------------- appending
+
+
+def _locked_head(using: str) -> EventChainHead:
+    head = EventChainHead.objects.using(using).select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    # First event of an empty database (or one just flushed): start the chain, racing safely.
+    last = Event.objects.using(using).order_by("-seq").values("seq", "hash", "pk").first()
+    start = EventChainHead(pk=1)
+    if last is not None:  # the head row was lost but events remain: go on from the last one
+        start.seq, start.hash, start.event_id = last["seq"], last["hash"], last["pk"]
+    EventChainHead.objects.using(using).bulk_create([start], ignore_conflicts=True)
+    return EventChainHead.objects.using(using).select_for_update().get(pk=1)
+
+
+def append_one(event: Event, *, using: str = DEFAULT_DB_ALIAS) -> Event:
+    """Add one event at the end of the chain with `save()` (post_save fires, as for any new row)."""
+    return append([event], using=using, bulk=False)[0]
+
+
+def append(events: Sequence[Event], *, using: str = DEFAULT_DB_ALIAS, bulk: bool = True) -> list[Event]:
+    """Number, hash and insert `events` at the end of the chain, in the caller's transaction.
+
+    `bulk`: one `bulk_create` (no post_save; the caller sends `events_bulk_created`), else one
+    `save()` per event.
+    """
+    if not events:
+        return []
+    with transaction.atomic(using=using):
+        head = _locked_head(using)
+        seq, prev = head.seq, head.hash
+        for event in events:
+            if event.pk is not None:
+                raise PermissionError("Nhật ký sự kiện chỉ được ghi thêm, không được sửa.")
+            event.data = _as_stored(event.data)
+            seq += 1
+            event.seq = seq
+            event.prev_hash = prev
+            event.hash = prev = event_hash(event.__dict__)
+        if bulk:
+            Event.objects.using(using).bulk_create(events)
+        else:
+            for event in events:
+                event.save(using=using)
+        # Only moves forward (a guard refuses otherwise); the row is locked, so this cannot race.
+        moved = (
+            EventChainHead.objects.using(using)
+            .filter(pk=1, seq=head.seq)
+            .update(seq=seq, hash=prev, event_id=events[-1].pk)
+        )
+        if moved != 1:  # pragma: no cover - the row is locked; this would be a bug, not a race
+            raise RuntimeError("Đầu chuỗi nhật ký đã thay đổi trong lúc ghi thêm sự kiện.")
+    return list(events)
+
+
+# --------------------------------------------------------------------------- verifying
+
+KIND_CHANGED = "changed"
+KIND_MISSING = "missing"
+KIND_INSERTED = "inserted"
+KIND_SWAPPED = "swapped"
+
+_KIND_LABELS = {
+    KIND_CHANGED: "nội dung đã bị sửa",
+    KIND_MISSING: "thiếu sự kiện (chuỗi bị hở)",
+    KIND_INSERTED: "sự kiện bị chèn thêm",
+    KIND_SWAPPED: "thứ tự bị đảo",
+}
+
+_FIELDS = ("pk", "seq", "hash", *HASHED_FIELDS)
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken link: which event, where, and what is wrong with it."""
+
+    kind: str
+    seq: int
+    event_id: int | None
+    at: datetime.datetime | None
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self.kind]
+
+    def describe(self) -> str:
+        from django.utils import timezone
+
+        who = f"sự kiện #{self.event_id}" if self.event_id is not None else "sự kiện"
+        when = f", lúc {timezone.localtime(self.at):%H:%M:%S ngày %d/%m/%Y}" if self.at is not None else ""
+        return f"Mắt xích hỏng đầu tiên: {who} (số thứ tự {self.seq}{when}): {self.label}. {self.detail}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    checked: int
+    head_seq: int
+    head_hash: str
+    broken: Break | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+def _with_next(rows: Iterator[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
+    current = next(rows, None)
+    while current is not None:
+        following = next(rows, None)
+        yield current, following
+        current = following
+
+
+def verify(*, using: str = DEFAULT_DB_ALIAS, chunk_size: int = 2000) -> Verdict:
+    """Walk the chain in `seq` order (streamed, constant memory) and stop at the first broken link."""
+    events = Event.objects.using(using)
+    rows = events.order_by("seq").values(*_FIELDS).iterator(chunk_size=chunk_size)
+    head = EventChainHead.objects.using(using).filter(pk=1).first()
+    checked = 0
+    prev: dict[str, Any] | None = None
+
+    def result(broken: Break | None) -> Verdict:
+        return Verdict(checked, head.seq if head else 0, head.hash if head else GENESIS, broken)
+
+    def brk(kind: str, row: Mapping[str, Any], detail: str) -> Verdict:
+        return result(Break(kind, row["seq"], row["pk"], row["at"], detail))
+
+    for row, following in _with_next(rows):
+        checked += 1
+        expected_prev = prev["hash"] if prev else GENESIS
+        expected_seq = prev["seq"] + 1 if prev else 1
+        if event_hash(row) != row["hash"]:
+            if following is not None and following["prev_hash"] == expected_prev:
+                return brk(
+                    KIND_INSERTED, row, "Sự kiện sau nó nối thẳng vào sự kiện trước nó: dòng này không thuộc chuỗi."
+                )
+            if following is None and head is not None and prev is not None and head.hash == prev["hash"]:
+                return brk(KIND_INSERTED, row, "Dòng này nằm sau đầu chuỗi đã ghi nhận.")
+            return brk(KIND_CHANGED, row, "Mã băm tính lại từ nội dung không khớp với mã băm đã lưu.")
+        if row["prev_hash"] != expected_prev:
+            if prev is not None and row["prev_hash"] == prev["prev_hash"]:
+                if row["hash"] == prev["hash"]:
+                    return brk(KIND_INSERTED, row, f"Dòng này là bản sao của sự kiện #{prev['pk']}.")
+                return brk(
+                    KIND_INSERTED, prev, f"Nó và sự kiện #{row['pk']} cùng nối vào một sự kiện trước: nó bị chèn vào."
+                )
+            target = events.filter(hash=row["prev_hash"]).values("pk", "seq").first()
+            if target is not None:
+                return brk(
+                    KIND_SWAPPED,
+                    row,
+                    f"Theo chuỗi, sự kiện này phải đứng ngay sau sự kiện #{target['pk']} (số thứ tự {target['seq']}).",
+                )
+            return brk(KIND_MISSING, row, "Sự kiện đứng ngay trước nó trong chuỗi không còn trong cơ sở dữ liệu.")
+        if row["seq"] != expected_seq:
+            return brk(KIND_CHANGED, row, f"Số thứ tự {row['seq']} thay cho {expected_seq} (các mối nối vẫn khớp).")
+        prev = row
+    if head is None:
+        if prev is None:
+            return result(None)
+        return result(Break(KIND_MISSING, prev["seq"] + 1, None, None, "Dòng ghi đầu chuỗi đã bị xóa."))
+    last_seq, last_hash = (prev["seq"], prev["hash"]) if prev else (0, GENESIS)
+    if head.seq > last_seq:
+        return result(
+            Break(
+                KIND_MISSING,
+                last_seq + 1,
+                head.event_id if head.seq == last_seq + 1 else None,
+                None,
+                f"Đầu chuỗi ghi nhận {head.seq} sự kiện nhưng chỉ còn {last_seq}: các sự kiện cuối chuỗi đã bị xóa.",
+            )
+        )
+    if head.seq < last_seq:
+        first_extra = events.filter(seq__gt=head.seq).order_by("seq").values(*_FIELDS).first()
+        assert first_extra is not None
+        return brk(
+            KIND_INSERTED, first_extra, f"Đầu chuỗi ghi nhận {head.seq} sự kiện; dòng này được thêm ngoài hệ thống."
+        )
+    if head.hash != last_hash:
+        assert prev is not None
+        return brk(KIND_CHANGED, prev, "Sự kiện cuối không khớp mã băm của đầu chuỗi đã ghi nhận.")
+    return result(None)
+
+
+# --------------------------------------------------------------------------- database guards
+
+
+def guard_names(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The guard triggers present in the database (empty if someone dropped them)."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [GUARD_PREFIX + "%"]
+            )
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE %s AND tgenabled <> 'D'",
+                [GUARD_PREFIX + "%"],
+            )
+        else:  # pragma: no cover
+            return []
+        return sorted(name for (name,) in cursor.fetchall())
+
+
+@contextlib.contextmanager
+def guards_lifted(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """Remove the guard triggers for the block and put them back after, exactly as they were.
+
+    SQLite: each trigger's own CREATE statement is read from sqlite_master, dropped, and run again
+    afterwards. PostgreSQL: the session runs with session_replication_role = replica (no ordinary
+    trigger fires; needs a superuser) and is set back after.
+    """
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [GUARD_PREFIX + "%"]
+            )
+            saved = cursor.fetchall()
+            for name, _ in saved:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            try:
+                yield
+            finally:
+                with connection.cursor() as again:
+                    for name, sql in saved:
+                        again.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+                        again.execute(sql)
+        elif connection.vendor == "postgresql":
+            # Not ALTER TABLE … DISABLE TRIGGER: that fails while the transaction has deferred
+            # foreign-key checks pending. A session in replica mode fires no ordinary trigger
+            # (needs a superuser, as any tampering does).
+            cursor.execute("SHOW session_replication_role")
+            (previous,) = cursor.fetchone()
+            cursor.execute("SET session_replication_role = replica")
+            try:
+                yield
+            finally:
+                with connection.cursor() as again:
+                    again.execute("SELECT set_config('session_replication_role', %s, false)", [previous])
+        else:  # pragma: no cover
+            yield
