@@ -282,7 +282,7 @@ def digits(value: Any, *, width: int = 0) -> tuple[str, bool]:
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         text = str(value)
-        if width and len(text) < width:
+        if width and value >= 0 and len(text) < width:
             return text.zfill(width), True
         return text, False
     return nfc(str(value)).replace(" ", ""), False
