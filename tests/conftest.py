@@ -26,6 +26,9 @@ def _suite_today():
 def _fast_password_hashing(settings):
     """The cast logs in a dozen users per test; real hashing would cost seconds each time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests travel in time with a client logged in; the idle timeout (docs/security.md) would log it
+    # out. tests/accounts switches it back on where it is the subject.
+    settings.SESSION_IDLE_TIMEOUT = 0
 
 
 @pytest.fixture

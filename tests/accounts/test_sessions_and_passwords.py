@@ -21,7 +21,8 @@ def test_sessions_last_a_working_day_and_die_with_the_browser():
     assert production.SESSION_IDLE_TIMEOUT == 3600
 
 
-def test_an_hour_without_a_request_ends_the_session(cast, client, login_form):
+def test_an_hour_without_a_request_ends_the_session(cast, client, login_form, settings):
+    settings.SESSION_IDLE_TIMEOUT = 3600
     login_form("tc_vanthu", PASSWORD)
     with time_machine.travel(datetime.timedelta(minutes=50)):
         assert client.get(reverse("home")).status_code == 200
