@@ -140,6 +140,9 @@ def test_the_workplace_cell_secretary_reads_the_page_without_the_committees_butt
     assert cast.member.party_card_number in body
     assert reverse("workplace:member_edit", args=[cast.member.pk]) not in body
     assert reverse("workplace:rate", args=[cast.book(cast.member).pk]) in body
+    # no link to a page the cell secretary may not open (the committee signs the letters)
+    assert "Chưa có giấy giới thiệu" in body
+    assert reverse("workplace:review") not in body
 
 
 def test_another_committee_gets_404_for_our_member(client, cast):
