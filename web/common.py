@@ -26,6 +26,20 @@ from books.errors import DomainError
 PAGE_SIZE = 50
 
 
+# The largest id a row can have (PostgreSQL bigint): a larger number names nothing.
+MAX_ID = 2**63 - 1
+
+
+def to_id(value: Any) -> int | None:
+    """A posted or queried id as a number, or None when it cannot name a row: only ASCII digits
+    ("²" and "٣" are digits to Python, not to us), at least 1, at most a bigint (SQLite overflows)."""
+    text = str(value).strip() if value is not None else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 def hat_required(*kinds: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Only a user wearing a hat of one of `kinds` (OrgKind values or "member") gets in.
 

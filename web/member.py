@@ -34,7 +34,7 @@ from orgs.models import AdministrativeUnit, UnitEdition, UnitLevel
 from orgs.text import fold
 from privacy import log as privacy_log
 
-from .common import act, hat_of, hat_required, scope_of
+from .common import act, hat_of, hat_required, scope_of, to_id
 
 app_name = "member"
 # (label, url name) pairs shown in the header when this role's hat is worn
@@ -178,7 +178,7 @@ def commune_matches(
     """
     needle = fold(text)
     wanted = current_communes(today).select_related("parent")
-    chosen = [str(selected)] if selected and str(selected).isdigit() else []
+    chosen = [to_id(selected)] if to_id(selected) is not None else []
     if len(needle) < 2 and not chosen:
         return []
     condition = Q(pk__in=chosen)

@@ -51,7 +51,7 @@ from .cell import (
     name_filter,
     save_comment,
 )
-from .common import act, hat_required, paginate, scope_of
+from .common import act, hat_required, paginate, scope_of, to_id
 
 app_name = "residence"
 # (label, url name) pairs shown in the header when this role's hat is worn
@@ -107,10 +107,10 @@ def short_summaries(profile: RegulationProfile) -> dict[str, str]:
 
 def _ids(values: list[str]) -> set[int]:
     """Posted ids; anything that is not a number cannot be a visible object: 404."""
-    try:
-        return {int(v) for v in values}
-    except ValueError:
-        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem.")) from None
+    ids = {to_id(v) for v in values}
+    if None in ids:
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền xem."))
+    return {pk for pk in ids if pk is not None}
 
 
 def _back(request: HttpRequest, default: str) -> str:
@@ -600,8 +600,8 @@ def waiting(request: HttpRequest) -> HttpResponse:
     listed = name_filter(base, query, "book__member__")
     if chosen == "chua":
         listed = listed.filter(residence_cell__isnull=True)
-    elif chosen.isdigit():
-        listed = listed.filter(residence_cell_id=int(chosen))
+    elif to_id(chosen) is not None:
+        listed = listed.filter(residence_cell_id=to_id(chosen))
     page = paginate(
         request,
         listed.order_by("residence_cell__name", "due_on", "book__member__sort_key", "pk"),

@@ -57,7 +57,7 @@ from orgs.models import WORKPLACE_SIDE, AdministrativeUnit, Organisation, OrgKin
 from orgs.text import fold
 from privacy import log as privacy_log
 
-from .common import act, hat_of, hat_required, paginate, scope_of
+from .common import act, hat_of, hat_required, paginate, scope_of, to_id
 from .scans import of_book as scans_of_book
 
 app_name = "workplace"
@@ -86,10 +86,8 @@ def _committee(request: HttpRequest) -> Organisation:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """An id or a year from the request, or None (web.common.to_id: ASCII digits, within a bigint)."""
+    return to_id(value)
 
 
 def _ids(values: Iterable[str]) -> list[int]:
