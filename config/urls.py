@@ -17,3 +17,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("api.urls_web")),
 ]
+
+# A database that cannot be reached answers 503 in Vietnamese (config/errors.py); the rest is Django's 500.
+handler500 = "config.errors.server_error"

@@ -97,6 +97,10 @@ if [ -z "$started" ]; then
 fi
 
 export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres
+# For tests that start a PostgreSQL server of their own (tests/reliability/test_database_down.py
+# restarts one under a running app): where the server binaries are, and as whom they must run.
+export SOLIENHE_PG_BINDIR="$bindir"
+if [ "$(id -u)" -eq 0 ]; then export SOLIENHE_PG_RUNAS=postgres; else export SOLIENHE_PG_RUNAS=; fi
 as_owner "$bindir/createdb" -h 127.0.0.1 -p "$port" -U postgres solienhe
 export DATABASE_URL="postgres://postgres@127.0.0.1:$port/solienhe"
 echo "with-postgres: PostgreSQL $("$bindir/postgres" -V | awk '{print $3}') on 127.0.0.1:$port (cluster in $tmp)" >&2
