@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 # test runs lint, then SQLite, then PostgreSQL, in that order even under make -j.
 .NOTPARALLEL:
-.PHONY: help setup run lint test test-sqlite test-pg fuzz check-deploy clean
+.PHONY: help setup run lint test test-sqlite test-pg fuzz load check-deploy clean
 
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
@@ -44,6 +44,10 @@ FUZZ_EXAMPLES ?= 300
 fuzz: setup ## a long schemathesis run against the API (FUZZ_EXAMPLES per operation and caller), on SQLite
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(VENV)/bin/pytest -p no:cacheprovider \
 		-o timeout=0 -s tests/fuzz $(ARGS)
+
+# Not part of make test: minutes of CPU on a throwaway PostgreSQL. ARGS="--run-time 30s" for a smoke run.
+load: setup ## 100 simulated users for 5 minutes against gunicorn + PostgreSQL (bench/load, docs/reliability.md)
+	bench/load/run.sh $(ARGS)
 
 check-deploy: setup ## manage.py check --deploy with production-like settings
 	DEBUG=false ALLOWED_HOSTS=example.org EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
