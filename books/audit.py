@@ -86,17 +86,28 @@ def _as_stored(data: Any) -> Any:
 # --------------------------------------------------------------------------- appending
 
 
-def _locked_head(using: str) -> EventChainHead:
-    head = EventChainHead.objects.using(using).select_for_update().filter(pk=1).first()
-    if head is not None:
-        return head
+def _head_table(using: str) -> str:
+    return connections[using].ops.quote_name(EventChainHead._meta.db_table)
+
+
+def _locked_head(using: str) -> tuple[int, str]:
+    """(seq, hash) of the chain's end, the row locked until the transaction ends (PostgreSQL).
+
+    Raw SQL: this runs once per event written, so it skips the ORM's query building."""
+    connection = connections[using]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {_head_table(using)} WHERE id = 1{lock}")
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0]), str(row[1])
     # First event of an empty database (or one just flushed): start the chain, racing safely.
     last = Event.objects.using(using).order_by("-seq").values("seq", "hash", "pk").first()
     start = EventChainHead(pk=1)
     if last is not None:  # the head row was lost but events remain: go on from the last one
         start.seq, start.hash, start.event_id = last["seq"], last["hash"], last["pk"]
     EventChainHead.objects.using(using).bulk_create([start], ignore_conflicts=True)
-    return EventChainHead.objects.using(using).select_for_update().get(pk=1)
+    return _locked_head(using)
 
 
 def append_one(event: Event, *, using: str = DEFAULT_DB_ALIAS) -> Event:
@@ -112,9 +123,10 @@ def append(events: Sequence[Event], *, using: str = DEFAULT_DB_ALIAS, bulk: bool
     """
     if not events:
         return []
-    with transaction.atomic(using=using):
-        head = _locked_head(using)
-        seq, prev = head.seq, head.hash
+    # No savepoint of its own: if writing the events fails, the caller's transaction fails.
+    with transaction.atomic(using=using, savepoint=False):
+        head_seq, prev = _locked_head(using)
+        seq = head_seq
         for event in events:
             if event.pk is not None:
                 raise PermissionError("Nhật ký sự kiện chỉ được ghi thêm, không được sửa.")
@@ -129,11 +141,12 @@ def append(events: Sequence[Event], *, using: str = DEFAULT_DB_ALIAS, bulk: bool
             for event in events:
                 event.save(using=using)
         # Only moves forward (a guard refuses otherwise); the row is locked, so this cannot race.
-        moved = (
-            EventChainHead.objects.using(using)
-            .filter(pk=1, seq=head.seq)
-            .update(seq=seq, hash=prev, event_id=events[-1].pk)
-        )
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_head_table(using)} SET seq = %s, hash = %s, event_id = %s WHERE id = 1 AND seq = %s",
+                [seq, prev, events[-1].pk, head_seq],
+            )
+            moved = cursor.rowcount
         if moved != 1:  # pragma: no cover - the row is locked; this would be a bug, not a race
             raise RuntimeError("Đầu chuỗi nhật ký đã thay đổi trong lúc ghi thêm sự kiện.")
     return list(events)

@@ -206,7 +206,6 @@ def change(rows, index, field, draw_delta):
         data = {**event.data, "i": draw_delta}
         if data == event.data:
             data["giả"] = True
-        Event._meta.get_field("data")
         run(
             f"UPDATE {TABLE} SET data = %s WHERE id = %s",
             [Event._meta.get_field("data").get_db_prep_save(data, connection), row["pk"]],
