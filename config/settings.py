@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "spreadsheets",
     "documents",
     "privacy",
+    "dataset",
 ]
 
 MIDDLEWARE = [
