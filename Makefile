@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 # test runs lint, then SQLite, then PostgreSQL, in that order even under make -j.
 .NOTPARALLEL:
-.PHONY: help setup run lint test test-sqlite test-pg fuzz load check-deploy clean
+.PHONY: help setup run lint test test-sqlite test-pg fuzz load bench check-deploy clean
 
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
@@ -48,6 +48,18 @@ fuzz: setup ## a long schemathesis run against the API (FUZZ_EXAMPLES per operat
 # Not part of make test: minutes of CPU on a throwaway PostgreSQL. ARGS="--run-time 30s" for a smoke run.
 load: setup ## 100 simulated users for 5 minutes against gunicorn + PostgreSQL (bench/load, docs/reliability.md)
 	bench/load/run.sh $(ARGS)
+
+# Not part of make test: the figures of docs/performance.md, on a database of the benchmark cluster
+# (bench/pg.sh, filled by generate_dataset). Each script of BENCH_SCRIPTS reads DATABASE_URL and
+# prints its table; e.g. make bench BENCH_DB=solienhe_10k, or BENCH_SCRIPTS=bench/pages.py.
+BENCH_DB ?= solienhe_2500k
+BENCH_SCRIPTS ?= bench/pages.py
+bench: setup ## the benchmarks of docs/performance.md (BENCH_SCRIPTS on BENCH_DB of bench/pg.sh)
+	bench/pg.sh start
+	@for script in $(BENCH_SCRIPTS); do \
+		echo "== $$script on $(BENCH_DB)"; \
+		DATABASE_URL=$$(bench/pg.sh url $(BENCH_DB)) $(VENV_PYTHON) $$script || exit 1; \
+	done
 
 check-deploy: setup ## manage.py check --deploy with production-like settings
 	DEBUG=false ALLOWED_HOSTS=example.org EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
