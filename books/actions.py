@@ -21,7 +21,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -75,6 +75,8 @@ from .models import (
 )
 
 SYSTEM_NAME = "Hệ thống (tác vụ tự động)"
+# A letter the residence side has (or is about to have): the campaign asks through it.
+SENT_LETTERS = (LetterStatus.ISSUED, LetterStatus.RECEIVED)
 
 # Sent with `events=[...]` after `Event.objects.bulk_create`, which sends no post_save
 # (the notifications app listens to both).
@@ -338,6 +340,141 @@ def register_member(*, by: Any, workplace_cell: Organisation, **fields: Any) -> 
     )
     _event("member_registered", acting, member, after=BookStatus.OPEN, member=member, book=book)
     return member
+
+
+_MEMBER_FKS = ("workplace_cell", "residence_commune", "user")
+
+
+class RowRefused(InvalidInput):
+    """`register_members`: the row at `index` (0-based) was refused; nothing was written."""
+
+    def __init__(self, index: int, error: InvalidInput) -> None:
+        super().__init__(error.message, field_errors=error.field_errors)
+        self.index = index
+
+
+def _check_member_constraints(member: Member) -> None:
+    """The Meta check constraints of Member, in Python (full_clean would ask the database per row)."""
+    if member.exemption and not member.exemption_reason:
+        raise InvalidInput(gettext("Miễn sinh hoạt nơi cư trú phải ghi lý do."))
+    if member.official_on is not None and member.official_on < member.admitted_on:
+        raise InvalidInput(
+            gettext("Ngày chính thức không thể trước ngày vào Đảng."),
+            field_errors={"official_on": [gettext("Ngày chính thức không thể trước ngày vào Đảng.")]},
+        )
+
+
+@transaction.atomic
+def register_members(rows: Sequence[Mapping[str, Any]], *, by: Any) -> list[Member]:
+    """`register_member` for many rows at once (the spreadsheet import): all or none.
+
+    Each row holds `workplace_cell` and the fields register_member takes. The result is the same
+    members, books and `member_registered` events as one register_member call per row, in order
+    (tests/actions/test_register_members.py compares the two), in a few statements per call:
+    the roles once per committee, every field validated in Python, the card and ID numbers
+    against the database in one query per 500 rows, then bulk inserts and one chain append.
+    A refused row raises `RowRefused` with its index.
+    """
+    if not rows:
+        return []
+    term = current_term()
+    profile = default_profile()
+    opened_on = today()
+    acting_for: dict[int, Acting] = {}
+    members: list[Member] = []
+    holders: list[Organisation] = []
+    allowed = set(MEMBER_EDITABLE_FIELDS) | {"residence_commune", "residence_line", "residence_kind"}
+    first_seen: dict[tuple[str, str], int] = {}
+    valid_fks: set[tuple[str, Any]] = set()
+    for index, row in enumerate(rows):
+        fields = dict(row)
+        cell = fields.pop("workplace_cell")
+        committee = cell.workplace_committee
+        if committee.pk not in acting_for:
+            acting_for[committee.pk] = _committee_roles(by, committee, what=gettext("thêm đảng viên vào tổ chức này"))
+        try:
+            if not cell.is_workplace_side:
+                raise InvalidInput(
+                    gettext("Hãy chọn chi bộ nơi công tác."),
+                    field_errors={"workplace_cell": [gettext("Không phải chi bộ nơi công tác.")]},
+                )
+            unknown = set(fields) - allowed
+            if unknown:
+                raise InvalidInput(
+                    gettext("Trường không được phép: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+                )
+            member = Member(workplace_cell=cell, **fields)
+            member.full_name = nfc(member.full_name)
+            member.residence_line = nfc(member.residence_line)
+            try:
+                # the foreign keys once per value (full_clean would query each row's)
+                member.full_clean(exclude=_MEMBER_FKS, validate_unique=False, validate_constraints=False)
+                for name in _MEMBER_FKS:
+                    fk = Member._meta.get_field(name)
+                    assert isinstance(fk, models.ForeignKey)
+                    value = getattr(member, fk.attname)
+                    if value is not None and (name, value) not in valid_fks:
+                        fk.validate(value, member)
+                        valid_fks.add((name, value))
+            except ValidationError as exc:
+                raise _validation_to_input_error(exc) from None
+            _check_member_constraints(member)
+            for key in ("national_id", "party_card_number"):
+                value = getattr(member, key)
+                if value and first_seen.setdefault((key, value), index) != index:
+                    raise _duplicate(key)
+        except InvalidInput as error:
+            raise RowRefused(index, error) from None
+        member.derive_fields()
+        members.append(member)
+        holders.append(committee)
+    for key in ("national_id", "party_card_number"):
+        values = [getattr(m, key) for m in members if getattr(m, key)]
+        for start in range(0, len(values), 500):
+            taken = Member.objects.filter(**{f"{key}__in": values[start : start + 500]}).values_list(key, flat=True)
+            for value in taken:
+                raise RowRefused(first_seen[(key, value)], _duplicate(key))
+    Member.objects.bulk_create(members, batch_size=1000)
+    books = Book.objects.bulk_create(
+        [
+            Book(member=member, term=term, profile=profile, holder=holder, opened_on=opened_on)
+            for member, holder in zip(members, holders, strict=True)
+        ],
+        batch_size=1000,
+    )
+    content_type = ContentType.objects.get_for_model(Member)
+    at = clock.now()
+    events = []
+    for member, book, holder in zip(members, books, holders, strict=True):
+        acting = acting_for[holder.pk]
+        events.append(
+            Event(
+                at=at,
+                actor=acting.user,
+                actor_name=acting.name,
+                actor_role=acting.role,
+                actor_org=acting.organisation,
+                verb="member_registered",
+                content_type=content_type,
+                object_id=str(member.pk),
+                object_repr=str(member)[:300],
+                member=member,
+                book=book,
+                state_before="",
+                state_after=BookStatus.OPEN,
+                data={},
+            )
+        )
+    audit.append(events)
+    events_bulk_created.send(sender=Event, events=events)
+    return members
+
+
+def _duplicate(key: str) -> InvalidInput:
+    unique_field = Member._meta.get_field(key)
+    assert isinstance(unique_field, models.Field)
+    message = str(unique_field.error_messages["unique"])
+    return InvalidInput(message, field_errors={key: [message]})
 
 
 @transaction.atomic
@@ -990,24 +1127,52 @@ def clear_exemption(member: Member, *, by: Any) -> Member:
 
 @dataclass
 class CampaignResult:
-    """What one run of the October campaign did for one workplace committee."""
+    """What one run of the October campaign did for one workplace committee.
 
-    created: list[CommentRequest] = field(default_factory=list)
+    `created_ids` are the new requests in creation order; `created` loads them (with book,
+    member and organisations) on first use, so a campaign of 60,000 requests builds no model
+    instance unless the caller asks for them.
+    """
+
+    created_ids: list[int] = field(default_factory=list)
     already: int = 0
     skipped_exempt: int = 0
     skipped_no_letter: int = 0
     by_residence_committee: dict[int, int] = field(default_factory=dict)
+    _created: list[CommentRequest] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def created(self) -> list[CommentRequest]:
+        if self._created is None:
+            loaded = CommentRequest.objects.select_related(
+                "book__member", "book__profile", "requesting_committee", "residence_committee", "residence_cell"
+            ).in_bulk(self.created_ids)
+            self._created = [loaded[pk] for pk in self.created_ids]
+        return self._created
+
+    @property
+    def created_count(self) -> int:
+        return len(self.created_ids)
 
 
 def campaign_candidates(committee: Organisation, year: int) -> models.QuerySet[Book]:
     """Open books of the committee whose member is employed (the campaign's population)."""
-    return (
-        Book.objects.filter(
-            holder=committee, status=BookStatus.OPEN, term__start_year__lte=year, term__end_year__gte=year
-        )
-        .filter(member__employment=EmploymentStatus.EMPLOYED)
-        .select_related("member", "profile")
+    return _campaign_books([committee.pk], year).select_related("member", "profile")
+
+
+def _campaign_books(committee_ids: Sequence[int], year: int) -> models.QuerySet[Book]:
+    return Book.objects.filter(
+        holder_id__in=list(committee_ids),
+        status=BookStatus.OPEN,
+        term__start_year__lte=year,
+        term__end_year__gte=year,
+        member__employment=EmploymentStatus.EMPLOYED,
     )
+
+
+def _no_periodic_comment(profile: RegulationProfile) -> list[str]:
+    """The exemptions whose members the profile does not ask a yearly comment on (E1, E2 in HD 33)."""
+    return [code for code in Exemption.values if code and not profile.gets_periodic_comment(code)]
 
 
 @transaction.atomic
@@ -1018,7 +1183,8 @@ def open_campaign(
 
     Idempotent: a member who already has a (non-cancelled) request for the year is skipped, so
     running it twice creates nothing new. E1 and E2 members are skipped. Accepts `by=None`
-    (the cron command).
+    (the cron command). Set-based: a handful of queries whatever the number of members
+    (`_run_campaign`).
     """
     on = on or today()
     year = year or on.year
@@ -1029,9 +1195,49 @@ def open_campaign(
         raise InvalidInput(gettext("Chỉ cấp ủy cơ sở nơi công tác mới mở đợt xin ý kiến nhận xét."))
     # lock the committee row: two campaigns started at once serialise here
     Organisation.objects.select_for_update().filter(pk=committee.pk).first()
-    result = CampaignResult()
-    books = list(campaign_candidates(committee, year))
-    profile_ids = {b.profile_id for b in books}
+    return _run_campaign([committee.pk], year=year, on=on, acting=acting)[committee.pk]
+
+
+@transaction.atomic
+def open_province_campaign(
+    province_code: int, *, year: int | None = None, by: Any, on: datetime.date | None = None
+) -> dict[int, CampaignResult]:
+    """The October campaign for every active workplace committee of a province at once.
+
+    The same requests, events and counts as `open_campaign` run for each committee, in one
+    transaction and a handful of set-based statements (`manage.py open_campaigns --by-province`).
+    The province's board or the system (`by=None`). Returns the result per committee id.
+    """
+    on = on or today()
+    year = year or on.year
+    acting = _board_of(by, province_code, what=gettext("mở đợt xin ý kiến nhận xét cho cả tỉnh"))
+    committee_ids = list(
+        Organisation.objects.active(on)
+        .filter(kind=OrgKind.WORKPLACE_COMMITTEE, province_code=province_code)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not committee_ids:
+        return {}
+    # the same row locks as open_campaign takes, in one order (no deadlock between two runs)
+    list(Organisation.objects.select_for_update().filter(pk__in=committee_ids).order_by("pk").values_list("pk"))
+    return _run_campaign(committee_ids, year=year, on=on, acting=acting)
+
+
+def _run_campaign(
+    committee_ids: Sequence[int], *, year: int, on: datetime.date, acting: Acting
+) -> dict[int, CampaignResult]:
+    """Count, insert and record the year's requests of these (locked) committees, set-based.
+
+    1. the profiles of their books: refused before the first one's October;
+    2. one grouped count: already asked, exempt, without a sent letter (for the result);
+    3. per profile one INSERT … SELECT … ON CONFLICT DO NOTHING (the partial unique constraint
+       one_periodic_comment_per_book_year makes a concurrent double start create nothing twice);
+    4. one event per created request, appended to the chain in bulk.
+    """
+    results = {pk: CampaignResult() for pk in committee_ids}
+    books = _campaign_books(committee_ids, year)
+    profile_ids = set(books.values_list("profile_id", flat=True).distinct())
     profiles = {p.pk: p for p in RegulationProfile.objects.filter(pk__in=profile_ids)} or {0: default_profile()}
     for profile in profiles.values():
         starts = profile.deadline("comment_requests_from", year)
@@ -1040,77 +1246,154 @@ def open_campaign(
                 gettext("Chưa đến thời gian xin ý kiến nhận xét năm %(year)s (từ ngày %(starts)s).")
                 % {"year": year, "starts": format(starts, "%d/%m/%Y")}
             )
-    if not books:
-        return result
-    existing = set(
-        CommentRequest.objects.filter(book__in=books, year=year, kind=CommentKind.PERIODIC)
-        .exclude(status=CommentStatus.CANCELLED)
-        .values_list("book_id", flat=True)
+    if not profile_ids:
+        return results
+    asked = Exists(
+        CommentRequest.objects.filter(book=OuterRef("pk"), year=year, kind=CommentKind.PERIODIC).exclude(
+            status=CommentStatus.CANCELLED
+        )
     )
-    letters = {
-        letter.book_id: letter
-        for letter in IntroductionLetter.objects.filter(
-            book__in=books, status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]
-        )
+    lettered = Exists(IntroductionLetter.objects.filter(book=OuterRef("pk"), status__in=SENT_LETTERS))
+    exempt = Q()
+    for pk, profile in profiles.items():
+        if codes := _no_periodic_comment(profile):
+            exempt |= Q(profile_id=pk, member__exemption__in=codes)
+    counted = {
+        "already": Count("pk", filter=Q(asked)),
+        "no_letter": Count("pk", filter=~Q(asked) & ~Q(lettered) & (~exempt if exempt else Q())),
     }
-    new: list[CommentRequest] = []
-    for book in books:
-        profile = profiles[book.profile_id]
-        if book.pk in existing:
-            result.already += 1
-            continue
-        if not profile.gets_periodic_comment(book.member.exemption):
-            result.skipped_exempt += 1
-            continue
-        letter = letters.get(book.pk)
-        if letter is None:
-            result.skipped_no_letter += 1
-            continue
-        new.append(
-            CommentRequest(
-                book=book,
-                year=year,
-                kind=CommentKind.PERIODIC,
-                letter=letter,
-                requesting_committee=committee,
-                residence_committee_id=letter.residence_committee_id,
-                residence_cell_id=letter.assigned_cell_id,
-                requested_on=on,
-                requested_by=acting.user,
-                due_on=profile.deadline("comment_due", year),
-                return_due_on=profile.deadline("return_due", year),
-            )
-        )
-    created = CommentRequest.objects.bulk_create(new)
-    if any(request.pk is None for request in created):  # pragma: no cover - every supported backend returns ids
-        created = list(
-            CommentRequest.objects.filter(book__in=[r.book for r in new], year=year).exclude(
-                status=CommentStatus.CANCELLED
-            )
-        )
+    if exempt:
+        counted["exempt"] = Count("pk", filter=~Q(asked) & exempt)
+    row: dict[str, Any]
+    for row in books.order_by().values("holder_id").annotate(**counted):  # type: ignore[assignment]
+        result = results[row["holder_id"]]
+        result.already = row["already"]
+        result.skipped_exempt = row.get("exempt", 0)
+        result.skipped_no_letter = row["no_letter"]
+
+    created: list[tuple[int, int, int, int, int, str]] = []
+    for profile in profiles.values():
+        created += _insert_campaign_requests(committee_ids, profile, year=year, on=on, user=acting.user)
+    if not created:
+        return results
+    created.sort()
+    content_type = ContentType.objects.get_for_model(CommentRequest)
+    at = clock.now()
     events = []
-    for request in created:
+    for request_id, book_id, member_id, holder_id, residence_committee_id, full_name in created:
+        result = results[holder_id]
+        result.created_ids.append(request_id)
+        counts = result.by_residence_committee
+        counts[residence_committee_id] = counts.get(residence_committee_id, 0) + 1
         events.append(
             Event(
-                **_event_fields(
-                    "comment_requested",
-                    acting,
-                    request,
-                    "",
-                    CommentStatus.REQUESTED,
-                    request.book.member,
-                    request.book,
-                    {"year": year, "residence_committee": request.residence_committee_id},
-                )
+                at=at,
+                actor=acting.user,
+                actor_name=acting.name,
+                actor_role=acting.role,
+                actor_org=acting.organisation,
+                verb="comment_requested",
+                content_type=content_type,
+                object_id=str(request_id),
+                object_repr=f"Phiếu nhận xét {year} — {full_name}"[:300],
+                member_id=member_id,
+                book_id=book_id,
+                state_before="",
+                state_after=CommentStatus.REQUESTED,
+                data={"year": year, "residence_committee": residence_committee_id},
             )
-        )
-        result.by_residence_committee[request.residence_committee_id] = (
-            result.by_residence_committee.get(request.residence_committee_id, 0) + 1
         )
     audit.append(events)
     events_bulk_created.send(sender=Event, events=events)
-    result.created = created
-    return result
+    return results
+
+
+def _insert_campaign_requests(
+    committee_ids: Sequence[int], profile: RegulationProfile, *, year: int, on: datetime.date, user: Any | None
+) -> list[tuple[int, int, int, int, int, str]]:
+    """One INSERT … SELECT of the profile's requests; (id, book, member, holder, residence committee, name) each.
+
+    The columns the statement does not compute get the model's defaults, so a field added to
+    CommentRequest later is filled as `CommentRequest.objects.create` would fill it.
+    """
+    connection = transaction.get_connection()
+    qn = connection.ops.quote_name
+    table = qn(CommentRequest._meta.db_table)
+    computed = {
+        "book": "b.id",
+        "letter": "l.id",
+        "requesting_committee": "b.holder_id",
+        "residence_committee": "l.residence_committee_id",
+        "residence_cell": "l.assigned_cell_id",
+    }
+    given: dict[str, Any] = {
+        "year": year,
+        "kind": CommentKind.PERIODIC,
+        "status": CommentStatus.REQUESTED,
+        "requested_on": on,
+        "requested_by": getattr(user, "pk", None),
+        "due_on": profile.deadline("comment_due", year),
+        "return_due_on": profile.deadline("return_due", year),
+    }
+    columns, select, params = [], [], []
+    for model_field in CommentRequest._meta.concrete_fields:
+        if model_field.primary_key:
+            continue
+        columns.append(qn(model_field.column))
+        if model_field.name in computed:
+            select.append(computed[model_field.name])
+            continue
+        value = given[model_field.name] if model_field.name in given else model_field.get_default()
+        select.append("%s")
+        params.append(model_field.get_db_prep_save(value, connection))
+    where = [
+        f"b.holder_id IN ({', '.join(['%s'] * len(committee_ids))})",
+        "b.profile_id = %s",
+        "b.status = %s",
+        "t.start_year <= %s",
+        "t.end_year >= %s",
+        "m.employment = %s",
+        f"NOT EXISTS (SELECT 1 FROM {table} c WHERE c.book_id = b.id AND c.year = %s AND c.kind = %s"
+        " AND c.status <> %s)",
+    ]
+    where_params: list[Any] = [*committee_ids, profile.pk, BookStatus.OPEN, year, year, EmploymentStatus.EMPLOYED]
+    where_params += [year, CommentKind.PERIODIC, CommentStatus.CANCELLED]
+    if codes := _no_periodic_comment(profile):
+        where.append(f"m.exemption NOT IN ({', '.join(['%s'] * len(codes))})")
+        where_params += codes
+    insert = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(select)} FROM {qn(Book._meta.db_table)} b "
+        f"JOIN {qn(Member._meta.db_table)} m ON m.id = b.member_id "
+        f"JOIN {qn(Term._meta.db_table)} t ON t.id = b.term_id "
+        f"JOIN {qn(IntroductionLetter._meta.db_table)} l ON l.book_id = b.id AND l.status IN (%s, %s) "
+        f"WHERE {' AND '.join(where)} ORDER BY b.id "
+        "ON CONFLICT DO NOTHING RETURNING id, book_id, requesting_committee_id, residence_committee_id"
+    )
+    params += [*SENT_LETTERS, *where_params]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH created AS ({insert}) SELECT c.id, c.book_id, b.member_id, c.requesting_committee_id, "
+                f"c.residence_committee_id, m.full_name FROM created c "
+                f"JOIN {qn(Book._meta.db_table)} b ON b.id = c.book_id "
+                f"JOIN {qn(Member._meta.db_table)} m ON m.id = b.member_id",
+                params,
+            )
+            return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
+        cursor.execute(insert, params)
+        inserted = cursor.fetchall()
+    members: dict[int, tuple[int, str]] = {}
+    book_ids = [row[1] for row in inserted]
+    for start in range(0, len(book_ids), 500):  # SQLite: a bounded number of parameters per query
+        rows = Book.objects.filter(pk__in=book_ids[start : start + 500]).values_list(
+            "pk", "member_id", "member__full_name"
+        )
+        members.update((pk, (member_id, name)) for pk, member_id, name in rows)
+    return [
+        (pk, book_id, members[book_id][0], holder_id, residence_id, members[book_id][1])
+        for pk, book_id, holder_id, residence_id in inserted
+    ]
 
 
 @transaction.atomic

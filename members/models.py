@@ -182,6 +182,14 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.derive_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"sort_key", "search_text", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Texts in NFC and the sort and search keys: what save() does before writing (and bulk_create cannot)."""
         self.full_name = nfc(self.full_name)
         self.residence_line = nfc(self.residence_line)
         self.exemption_reason = nfc(self.exemption_reason)
@@ -190,10 +198,6 @@ class Member(models.Model):
         self.search_text = " ".join(
             part for part in (fold(self.full_name), self.party_card_number, self.national_id) if part
         )
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"sort_key", "search_text", "updated_at"}
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}

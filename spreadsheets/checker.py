@@ -2,8 +2,9 @@
 
 The sheet is streamed (openpyxl read_only=True) and read once per pass: the check keeps only
 what the preview shows and the few keys that must be unique (card and ID numbers, with their row);
-the import reads the file a second time, checks each row again and registers it through
-books.actions.register_member, all inside one transaction. Nothing holds the sheet in memory.
+the import reads the file a second time, checks each row again and registers the rows through
+books.actions.register_members in chunks of IMPORT_CHUNK, all inside one transaction. Nothing
+holds the sheet in memory.
 """
 
 from __future__ import annotations
@@ -688,27 +689,44 @@ class ImportAborted(Exception):
     """A row failed during the import: everything is rolled back; the message names the row."""
 
 
+# Rows handed to books.actions.register_members at once (bounded memory, few statements per row).
+IMPORT_CHUNK = 1000
+
+
 @transaction.atomic
 def import_file(path: Path, committee: Organisation, *, by: Any) -> int:
-    """Second streaming pass: check each row again and register it; all rows or none."""
+    """Second streaming pass: check each row again and register them in chunks; all rows or none."""
     outcome = Outcome()
     checker = RowChecker(committee)
     count = 0
+    chunk: list[dict[str, Any]] = []
+    numbers: list[int] = []
+
+    def flush() -> None:
+        nonlocal count
+        try:
+            actions.register_members(chunk, by=by)
+        except actions.RowRefused as refusal:
+            raise ImportAborted(f"Dòng {numbers[refusal.index]}: {refusal.message}") from None
+        except DomainError as error:
+            raise ImportAborted(f"Dòng {numbers[0]}: {error.message}") from None
+        count += len(chunk)
+        chunk.clear()
+        numbers.clear()
 
     def step(number: int, values: dict[str, Any]) -> None:
-        nonlocal count
         fields = checker.check(number, values, outcome)
         if fields is None:
             first = outcome.errors[0] if outcome.errors else Problem(number, "full_name", "có lỗi")
             raise ImportAborted(_where(first.as_dict()) + first.message)
-        cell = fields.pop("workplace_cell")
-        try:
-            actions.register_member(by=by, workplace_cell=cell, **fields)
-        except DomainError as error:
-            raise ImportAborted(f"Dòng {number}: {error.message}") from None
-        count += 1
+        chunk.append(fields)
+        numbers.append(number)
+        if len(chunk) >= IMPORT_CHUNK:
+            flush()
 
     _read(path, step)
+    if chunk:
+        flush()
     return count
 
 

@@ -96,7 +96,7 @@ def begin_import(item: MemberImport) -> bool:
 
 
 def run_import(item: MemberImport) -> MemberImport:
-    """All rows through books.actions.register_member in one transaction, or none."""
+    """All rows through books.actions.register_members (in chunks) in one transaction, or none."""
     start_time = time.perf_counter()
     try:
         count = import_file(_path(item), item.committee, by=item.user)

@@ -1,0 +1,246 @@
+"""Benchmark of the October campaign on a PostgreSQL dataset (docs/performance.md, "October campaign").
+
+    DATABASE_URL=$(bench/pg.sh url solienhe_2500k) .venv/bin/python bench/campaign.py [--year Y]
+        [--province CODE] [--no-country]
+
+Everything runs inside ONE transaction that is rolled back at the end, so the dataset stays as it
+was and the bench can be run again (each province is a savepoint, as it is its own transaction
+in `manage.py open_campaigns --by-province`). Prints, with the load average before each step:
+
+1. one province (default: the one with the most open books): `open_province_campaign`, the
+   requests and their events in the chain (what the committees wait for);
+2. the same province again: nothing created (idempotence), and its time;
+3. the notifications of step 1 (`notifications.events.notify_events`, what runs after commit);
+4. the whole country, province by province (`--no-country` to skip), and again.
+
+The year defaults to the first year after the last one with requests in the dataset (a campaign
+not yet opened), run as on 2 October of that year.
+
+`--grow-demo K` (development only, when the generated dataset is not at hand): multiplies the
+members of a database seeded with `manage.py seed_demo` K times in SQL (book, sent letter and
+residence register row each), committed, to get a province of K x 2,000 members.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+class Rollback(Exception):
+    pass
+
+
+def load() -> str:
+    return "load %.2f" % os.getloadavg()[0]
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def default_year() -> int:
+    from django.db.models import Max
+
+    from books.models import CommentRequest, Term
+
+    last = CommentRequest.objects.aggregate(y=Max("year"))["y"]
+    term = Term.current()
+    year = (last + 1) if last else datetime.date.today().year
+    if term is not None and year > term.end_year:
+        raise SystemExit(f"the current term ends in {term.end_year}; every year of it already has requests")
+    return year
+
+
+def biggest_province() -> int:
+    from django.db.models import Count
+
+    from books.models import Book, BookStatus
+
+    row = (
+        Book.objects.filter(status=BookStatus.OPEN)
+        .values("holder__province_code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    if row is None:
+        raise SystemExit("no open book in this database")
+    return int(row["holder__province_code"])
+
+
+def timed_province(code: int, year: int, on: datetime.date) -> tuple[float, int, list[int]]:
+    from django.db import transaction
+
+    from books import actions
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        results = actions.open_province_campaign(code, year=year, by=None, on=on)
+    seconds = time.perf_counter() - started
+    events = []
+    if any(r.created_ids for r in results.values()):
+        from books.models import Event
+
+        ids = [pk for r in results.values() for pk in r.created_ids]
+        events = list(
+            Event.objects.filter(verb="comment_requested", object_id__in=[str(i) for i in ids[-1:]]).values_list(
+                "pk", flat=True
+            )
+        )
+    return seconds, sum(r.created_count for r in results.values()), events
+
+
+def run(args: argparse.Namespace) -> None:
+    from django.db import connection, transaction
+
+    from books.models import Event
+    from notifications.events import notify_events
+    from notifications.models import Notification
+    from orgs.models import Organisation, OrgKind
+
+    year = args.year or default_year()
+    on = datetime.date(year, 10, 2)
+    code = args.province or biggest_province()
+    print(f"database {connection.settings_dict['NAME']}, year {year} (as on {on:%d/%m/%Y}), {load()}")
+    try:
+        with transaction.atomic():
+            first_event = (Event.objects.order_by("-seq").values_list("pk", flat=True).first() or 0) + 1
+            print(f"province {code}: {load()}")
+            seconds, created, _ = timed_province(code, year, on)
+            print(f"  campaign: {created:,} requests and events in {seconds:.2f} s")
+            seconds, again, _ = timed_province(code, year, on)
+            print(f"  again: {again:,} created in {seconds:.2f} s")
+            event_ids = list(Event.objects.filter(pk__gte=first_event).values_list("pk", flat=True))
+            print(f"  notifications of its {len(event_ids):,} events: {load()}")
+            started = time.perf_counter()
+            with transaction.atomic():
+                notify_events(event_ids)
+            written = Notification.objects.filter(event_id__gte=first_event).count()
+            print(f"  notifications: {written:,} written in {time.perf_counter() - started:.2f} s")
+            if not args.no_country:
+                provinces = sorted(
+                    set(
+                        Organisation.objects.active(on)
+                        .filter(kind=OrgKind.WORKPLACE_COMMITTEE, province_code__isnull=False)
+                        .values_list("province_code", flat=True)
+                    )
+                )
+                for label in ("country", "country again"):
+                    print(f"{label}: {len(provinces)} provinces, {load()}")
+                    total, count = 0.0, 0
+                    for province in provinces:
+                        seconds, created, _ = timed_province(province, year, on)
+                        total += seconds
+                        count += created
+                    print(f"  {label}: {count:,} requests and events in {total:.1f} s")
+            raise Rollback
+    except Rollback:
+        print("rolled back: the dataset is unchanged")
+
+
+def grow_demo(times: int) -> None:
+    """Clone every employed member with an open book and a sent letter `times - 1` more times."""
+    from django.db import connection, transaction
+
+    from books.models import Book, IntroductionLetter, ResidenceRegisterEntry
+    from members.models import Member
+
+    def columns(model: type) -> list[str]:
+        return [f.column for f in model._meta.concrete_fields if not f.primary_key]
+
+    def clone(model: type, source: str, mapping: str, key: str, overrides: dict[str, str]) -> None:
+        table = model._meta.db_table
+        cols = columns(model)
+        select = [overrides.get(c, f"s.{c}") for c in cols]
+        cursor.execute(
+            f"INSERT INTO {table} (id, {', '.join(cols)}) SELECT k.new_id, {', '.join(select)} "
+            f"FROM {table} s JOIN {mapping} k ON k.old_id = s.{key} {source}"
+        )
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE grow_members AS SELECT m.id AS old_id, g AS copy, "
+            "nextval(pg_get_serial_sequence('members_member', 'id')) AS new_id "
+            "FROM members_member m JOIN books_book b ON b.member_id = m.id AND b.status = 'open' "
+            "JOIN books_introductionletter l ON l.book_id = b.id AND l.status IN ('issued', 'received') "
+            f"CROSS JOIN generate_series(1, {times - 1}) g WHERE m.employment = 'employed'"
+        )
+        clone(
+            Member,
+            "",
+            "grow_members",
+            "id",
+            {
+                "national_id": "lpad((900000000000 + k.new_id)::text, 12, '0')",
+                "party_card_number": "lpad((50000000 + k.new_id)::text, 8, '0')",
+            },
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE grow_books AS SELECT b.id AS old_id, gm.new_id AS member_id, "
+            "nextval(pg_get_serial_sequence('books_book', 'id')) AS new_id "
+            "FROM books_book b JOIN grow_members gm ON gm.old_id = b.member_id WHERE b.status = 'open'"
+        )
+        clone(Book, "", "grow_books", "id", {"member_id": "k.member_id"})
+        cursor.execute(
+            "CREATE TEMP TABLE grow_letters AS SELECT l.id AS old_id, gb.new_id AS book_id, "
+            "nextval(pg_get_serial_sequence('books_introductionletter', 'id')) AS new_id "
+            "FROM books_introductionletter l JOIN grow_books gb ON gb.old_id = l.book_id "
+            "WHERE l.status IN ('issued', 'received')"
+        )
+        clone(
+            IntroductionLetter,
+            "",
+            "grow_letters",
+            "id",
+            {"book_id": "k.book_id", "number": "NULL", "carried_over_from_id": "NULL", "superseded_by_id": "NULL"},
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE grow_register AS SELECT r.id AS old_id, gb.member_id, gl.new_id AS letter_id, "
+            "nextval(pg_get_serial_sequence('books_residenceregisterentry', 'id')) AS new_id "
+            "FROM books_residenceregisterentry r JOIN grow_letters gl ON gl.old_id = r.letter_id "
+            "JOIN grow_books gb ON gb.new_id = gl.book_id WHERE r.left_on IS NULL"
+        )
+        clone(
+            ResidenceRegisterEntry,
+            "",
+            "grow_register",
+            "id",
+            {"member_id": "k.member_id", "letter_id": "k.letter_id"},
+        )
+        cursor.execute("SELECT count(*) FROM grow_members")
+        print(f"added {cursor.fetchone()[0]:,} members with a book and a sent letter")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--year", type=int)
+    parser.add_argument("--province", type=int)
+    parser.add_argument("--no-country", action="store_true")
+    parser.add_argument("--grow-demo", type=int, metavar="K", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench/campaign.py runs on PostgreSQL (DATABASE_URL=$(bench/pg.sh url DB))")
+    if args.grow_demo:
+        grow_demo(args.grow_demo)
+        return
+    run(args)
+
+
+if __name__ == "__main__":
+    main()
