@@ -60,9 +60,20 @@ class Paging(Schema):
 
 
 def page[M: Model](qs: QuerySet[M], paging: Paging, build: Callable[[M], Any]) -> dict[str, Any]:
-    """One page: the count (one query) and the rows (one query, plus the loader's prefetches)."""
+    """One page: the count (one query), the page's ids (one query) and its rows (one query, plus
+    the loader's prefetches).
+
+    The ids come first, from a query with only the joins the order needs: with every related
+    table of the loader joined in as well, PostgreSQL plans the joins in the order written
+    (join_collapse_limit) and joins the whole table before it narrows it to the scope — seconds
+    at 2.5 million books instead of milliseconds (docs/performance.md, "Plans").
+    """
     count = qs.count()
-    rows = list(qs[paging.offset : paging.offset + paging.limit]) if count > paging.offset else []
+    rows: list[M] = []
+    if count > paging.offset:
+        ids = list(qs.values_list("pk", flat=True)[paging.offset : paging.offset + paging.limit])
+        by_pk = {row.pk: row for row in qs.filter(pk__in=ids).order_by()}
+        rows = [by_pk[pk] for pk in ids if pk in by_pk]
     return {"count": count, "limit": paging.limit, "offset": paging.offset, "items": [build(row) for row in rows]}
 
 

@@ -13,7 +13,7 @@ ratings (`Scope.sees_identity`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -126,11 +126,15 @@ def scope_for(user: Any, hat: Any = None) -> Scope:
 def _workplace_member_q(scope: Scope, prefix: str = "") -> Q:
     """Members (through `prefix`) of the workplace organisations and provinces in scope."""
     p = prefix
-    q = Q(**{f"{p}workplace_cell__in": scope.workplace_cells | scope.workplace_committees}) | Q(
-        **{f"{p}workplace_cell__parent__in": scope.workplace_committees}
-    )
+    # The cells first, as a subquery, then the members by `workplace_cell_id IN (…)`: an OR of the
+    # member's own cell and the cell's parent (a join) would make PostgreSQL read every member of
+    # the country; this way it reads the index on (workplace_cell, sort_key) of the cells in scope.
+    orgs = Q(pk__in=scope.workplace_cells | scope.workplace_committees) | Q(parent__in=scope.workplace_committees)
     if scope.provinces:
-        q |= Q(**{f"{p}workplace_cell__province_code__in": scope.provinces})
+        orgs |= Q(province_code__in=scope.provinces)
+    q = Q(**{f"{p}pk__in": []})
+    if scope.workplace_cells or scope.workplace_committees or scope.provinces:
+        q = Q(**{f"{p}workplace_cell__in": Organisation.objects.filter(orgs).values("pk")})
     if scope.member_id:
         q |= Q(**{f"{p}pk": scope.member_id})
     return q
@@ -156,8 +160,20 @@ def members(scope: Scope) -> QuerySet[Member]:
 
 def books(scope: Scope) -> QuerySet[Book]:
     """Books of the workplace side, the board and the member. The residence side has no book."""
-    q = Q(holder__in=scope.workplace_committees) | _workplace_member_q(scope, "member__")
-    return Book.objects.filter(q)
+    # One indexed SELECT per way in, joined by UNION: an OR of the holder and the member's cell
+    # would make PostgreSQL read every book of the country (docs/performance.md, "Plans").
+    parts: list[QuerySet[Any]] = []
+    if scope.workplace_committees:
+        parts.append(Book.objects.filter(holder__in=scope.workplace_committees).values("pk"))
+    if scope.workplace_cells or scope.workplace_committees or scope.provinces:
+        parts.append(Book.objects.filter(_workplace_member_q(replace(scope, member_id=None), "member__")).values("pk"))
+    if scope.member_id:
+        parts.append(Book.objects.filter(member_id=scope.member_id).values("pk"))
+    if not parts:
+        return Book.objects.none()
+    if len(parts) == 1:
+        return Book.objects.filter(pk__in=parts[0])
+    return Book.objects.filter(pk__in=parts[0].union(*parts[1:]))
 
 
 def _residence_q(scope: Scope, committee: str, cell: str, member: str) -> Q:

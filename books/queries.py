@@ -176,21 +176,29 @@ def province_overview(province_code: int, today: datetime.date, limit: int = 10)
     )
     requests = CommentRequest.objects.filter(residence_committee__province_code=province_code, year=year)
     comments = comment_counts(requests, today)
-    overdue = CommentRequest.objects.filter(year=year).overdue(today)
+
+    # Overdue as a condition on the joined rows: a subquery `IN (this year's overdue requests)`
+    # would read the whole country's requests for every board page (docs/performance.md, "Plans").
+    def overdue(path: str) -> Q:
+        return Q(**{f"{path}__year": year}) & (
+            Q(**{f"{path}__status__in": [CommentStatus.REQUESTED, CommentStatus.DRAFTED], f"{path}__due_on__lt": today})
+            | Q(
+                **{
+                    f"{path}__status__in": [CommentStatus.SIGNED, CommentStatus.CERTIFIED],
+                    f"{path}__return_due_on__lt": today,
+                }
+            )
+        )
+
     late_residence = list(
         Organisation.objects.filter(kind=OrgKind.RESIDENCE_COMMITTEE, province_code=province_code)
-        .annotate(late=Count("comment_requests", filter=Q(comment_requests__in=overdue)))
+        .annotate(late=Count("comment_requests", filter=overdue("comment_requests")))
         .filter(late__gt=0)
         .order_by("-late", "name")[:limit]
     )
     late_workplace = list(
         Organisation.objects.filter(kind=OrgKind.WORKPLACE_COMMITTEE, province_code=province_code)
-        .annotate(
-            late=Count(
-                "held_books__comments",
-                filter=Q(held_books__comments__in=overdue),
-            )
-        )
+        .annotate(late=Count("held_books__comments", filter=overdue("held_books__comments")))
         .filter(late__gt=0)
         .order_by("-late", "name")[:limit]
     )
