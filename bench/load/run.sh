@@ -73,7 +73,7 @@ export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
 step() { printf '\n== %s (%s)\n' "$1" "$(date +%H:%M:%S)"; }
 
-if [ -n "$seed_cache" ] && [ -f "$seed_cache" ]; then
+if [ -n "$seed_cache" ] && [ -s "$seed_cache" ]; then
     step "restore the seeded database from $seed_cache, then migrate"
     pg_restore --no-owner --exit-on-error -d solienhe "$seed_cache"
     $python manage.py migrate --verbosity 0

@@ -41,10 +41,8 @@ def main(folder: Path) -> int:
             f"| {name} | {int(r['Request Count']):,} | {r['Failure Count']} | {ms(r['50%'])} | {ms(r['95%'])} "
             f"| {ms(r['99%'])} | {ms(r['Max Response Time'])} |".replace(",", " ")
         )
-    print(
-        f"\nTotal {int(total['Request Count']):,} requests, {float(total['Requests/s']):.1f} per second, "
-        f"{total['Failure Count']} errors.".replace(",", " ")
-    )
+    count = f"{int(total['Request Count']):,}".replace(",", " ")
+    print(f"\nTotal {count} requests, {float(total['Requests/s']):.1f} per second, {total['Failure Count']} errors.")
     failures = folder / "load_failures.csv"
     if failures.is_file():
         with failures.open(encoding="utf-8") as handle:
