@@ -897,7 +897,7 @@ class Report:
     total_seconds: float = 0.0
 
 
-def _copy(cur: Any, table: str, source: Iterator[str] | str, columns: str | None = None) -> None:
+def _copy(cur: Any, table: str, source: Iterator[bytes] | str, columns: str | None = None) -> None:
     with cur.copy(f"COPY {table} ({columns or COLUMNS[table]}) FROM STDIN") as copy:
         if isinstance(source, str):
             copy.write(source)
@@ -906,8 +906,9 @@ def _copy(cur: Any, table: str, source: Iterator[str] | str, columns: str | None
                 copy.write(block)
 
 
-def _file_blocks(path: str) -> Iterator[str]:
-    with open(path, encoding="utf-8") as f:
+def _file_blocks(path: str) -> Iterator[bytes]:
+    """The COPY text of a chunk file as bytes, 4 MB at a time (no decoding and re-encoding)."""
+    with open(path, "rb") as f:
         while block := f.read(1 << 22):
             yield block
 
