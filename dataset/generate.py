@@ -137,6 +137,11 @@ def iso(d: int) -> str:
     return _ISO[d]
 
 
+def dots(number: int) -> str:
+    """1.234.567, as numbers are written in Vietnamese."""
+    return f"{number:,}".replace(",", ".")
+
+
 def n(value: Any) -> str:
     """A nullable COPY value."""
     return "\\N" if value is None else str(value)
@@ -976,7 +981,7 @@ def generate(
     _load_organisations(cur, plan, report)
     phase("tổ chức, người dùng")
     log(
-        f"  {report.rows['orgs_organisation']:,} tổ chức, {report.rows['accounts_user']:,} người dùng "
+        f"  {dots(report.rows['orgs_organisation'])} tổ chức, {dots(report.rows['accounts_user'])} người dùng "
         f"({report.seconds['tổ chức, người dùng']:.1f} s)"
     )
     dropped = _drop_indexes(cur) if drop_indexes else []
@@ -1015,7 +1020,9 @@ def generate(
                 chain_seconds += time.monotonic() - t0
                 done = chunks[number][2]
                 elapsed = time.monotonic() - started
-                log(f"  {done:>10,} / {members:,} đảng viên, {seq - first_seq:,} sự kiện — {elapsed:.0f} s")
+                log(
+                    f"  {dots(done):>10} / {dots(members)} đảng viên, {dots(seq - first_seq)} sự kiện — {elapsed:.0f} s"
+                )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     phase("đảng viên và sổ (sinh + COPY)")

@@ -75,9 +75,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{problem} Bỏ qua (--if-empty).")
                 return None
             raise CommandError(problem)
-        self.stdout.write(
-            f"Đang sinh {members:,} đảng viên (hạt giống {seed}, {workers} tiến trình) …".replace(",", ".")
-        )
+        count = f"{members:,}".replace(",", ".")
+        self.stdout.write(f"Đang sinh {count} đảng viên (hạt giống {seed}, {workers} tiến trình) …")
         try:
             return engine.generate(
                 conn,
