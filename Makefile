@@ -52,8 +52,9 @@ load: setup ## 100 simulated users for 5 minutes against gunicorn + PostgreSQL (
 # Not part of make test: the figures of docs/performance.md, on a database of the benchmark cluster
 # (bench/pg.sh, filled by generate_dataset). Each script of BENCH_SCRIPTS reads DATABASE_URL and
 # prints its table; e.g. make bench BENCH_DB=solienhe_10k, or BENCH_SCRIPTS=bench/pages.py.
+# (bench/import_members.py makes its own SQLite database; bench/campaign.py rolls back what it writes.)
 BENCH_DB ?= solienhe_2500k
-BENCH_SCRIPTS ?= bench/pages.py
+BENCH_SCRIPTS ?= bench/pages.py bench/campaign.py bench/import_members.py bench/documents.py
 bench: setup ## the benchmarks of docs/performance.md (BENCH_SCRIPTS on BENCH_DB of bench/pg.sh)
 	bench/pg.sh start
 	@for script in $(BENCH_SCRIPTS); do \

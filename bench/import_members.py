@@ -4,8 +4,8 @@
 
 1. openpyxl read-only, iterating every row once (the floor: reading alone);
 2. our check (spreadsheets.checker.check_file: every cell validated, lookups, duplicates, DB);
-3. our check + import (import_file: a second streaming pass, register_member for each row, one
-   transaction) on a throwaway SQLite database.
+3. our check + import (import_file: a second streaming pass, register_members per chunk of 1,000
+   rows, one transaction) on a throwaway SQLite database.
 Each phase runs in its own process, so the peak memory printed (ru_maxrss) is that phase's own.
 """
 
