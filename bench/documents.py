@@ -99,6 +99,13 @@ def main() -> None:
         f"{pages:,} giấy (10 tệp × 100) trên {args.workers} nhân".replace(",", ".").ljust(46)
         + f" {seconds:7.2f} s (tệp chậm nhất {slowest:.1f} s)"
     )
+    from documents import batch
+
+    docs = content.letter_docs(list(content.letter_rows(sent.filter(pk__in=ids)).order_by("pk")))
+    timed(
+        f"1.000 giấy trong MỘT tệp (documents.batch, {args.workers} tiến trình)",
+        lambda: batch.render_parallel("documents/letters.html", docs, {"title": "bench"}, workers=args.workers),
+    )
 
 
 if __name__ == "__main__":
