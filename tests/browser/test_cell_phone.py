@@ -20,7 +20,15 @@ def log_in(page, username):
 
 def fits_the_phone(page):
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"{page.url} scrolls sideways: {width}px"
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 360)
+            .filter(e => { for (let a = e.parentElement; a; a = a.parentElement) {
+                if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false; }
+                return true; })
+            .slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 60))"""
+    )
+    assert width <= 360, f"{page.url} scrolls sideways: {width}px; too wide: {wide}"
 
 
 def tall_enough(locator, minimum=44):

@@ -22,7 +22,9 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -48,12 +50,23 @@ CHECKS = [
 
 @pytest.fixture
 def api_schema(client):
-    """The OpenAPI document as the app serves it, bound to the app in this process."""
+    """The OpenAPI document as the app serves it, bound to the app in this process.
+
+    The WSGI handler sends request_started/request_finished, whose receiver closes "old"
+    connections: on PostgreSQL that closed the test's own connection in the middle of its
+    transaction. Django's test client disconnects it for the same reason; so does this fixture.
+    """
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     schema = schemathesis.openapi.from_dict(response.json())
     schema.app = get_wsgi_application()
-    return schema
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schema
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def operations(schema: Any) -> list[Any]:
