@@ -1,10 +1,12 @@
 """On a 360 px phone, the residence cell secretary records the 6-monthly meeting, then writes a
 member's comment, saves it as a draft, reloads it and signs it."""
 
+import contextlib
 import datetime
 
 import pytest
 import time_machine
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from books import actions
 from books.models import CommentRequest, CommentStatus, MeetingAttendance, ResidenceMeeting
@@ -19,6 +21,10 @@ def log_in(page, username):
 
 
 def fits_the_phone(page):
+    # the layout settles after the web font and htmx have run: give it up to 3 s before measuring
+    page.wait_for_load_state("networkidle")
+    with contextlib.suppress(PlaywrightTimeout):  # measured and reported below
+        page.wait_for_function("document.documentElement.scrollWidth <= 360", timeout=3000)
     width = page.evaluate("document.documentElement.scrollWidth")
     wide = page.evaluate(
         """() => [...document.querySelectorAll('body *')]
