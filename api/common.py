@@ -15,15 +15,14 @@ from books import access
 from books.errors import InvalidInput
 from members.models import Member
 from orgs.models import AdministrativeUnit, UnitEdition, UnitLevel
-from orgs.text import fold
+from orgs.text import MAX_ID, fold  # noqa: F401  (MAX_ID re-exported to the endpoint modules)
 
 from .errors import ErrorOut
 
 MAX_LIMIT = 200
-# The largest id a row can have (PostgreSQL bigint) and the largest unit code the column holds
-# (integer): a larger number in a filter or a body is refused by validation (422) before it reaches
-# the database; a code within range that names no unit is the API's 400 "unknown code".
-MAX_ID = 2**63 - 1
+# MAX_ID (orgs.text: a bigint) bounds ids, MAX_CODE the unit-code column (integer): a larger number
+# in a filter or a body is refused by validation (422) before it reaches the database; a code within
+# range that names no unit is the API's 400 "unknown code".
 MAX_CODE = 2**31 - 1
 
 # Responses every read and every action may give besides its success, for the OpenAPI document.

@@ -442,29 +442,13 @@ def register_members(rows: Sequence[Mapping[str, Any]], *, by: Any) -> list[Memb
         ],
         batch_size=1000,
     )
-    content_type = ContentType.objects.get_for_model(Member)
-    at = clock.now()
-    events = []
-    for member, book, holder in zip(members, books, holders, strict=True):
-        acting = acting_for[holder.pk]
-        events.append(
-            Event(
-                at=at,
-                actor=acting.user,
-                actor_name=acting.name,
-                actor_role=acting.role,
-                actor_org=acting.organisation,
-                verb="member_registered",
-                content_type=content_type,
-                object_id=str(member.pk),
-                object_repr=str(member)[:300],
-                member=member,
-                book=book,
-                state_before="",
-                state_after=BookStatus.OPEN,
-                data={},
-            )
+    # the same event register_member writes, one per member (one bulk append to the chain)
+    events = [
+        Event(
+            **_event_fields("member_registered", acting_for[holder.pk], member, "", BookStatus.OPEN, member, book, None)
         )
+        for member, book, holder in zip(members, books, holders, strict=True)
+    ]
     audit.append(events)
     events_bulk_created.send(sender=Event, events=events)
     return members

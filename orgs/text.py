@@ -1,7 +1,9 @@
-"""Vietnamese text helpers: NFC normalisation, diacritic-free search keys, name sort keys."""
+"""Vietnamese text helpers: NFC normalisation, diacritic-free search keys, name sort keys, and
+ids typed or posted as text."""
 
 import re
 import unicodedata
+from typing import Any
 
 _SPACES = re.compile(r"\s+")
 
@@ -75,3 +77,17 @@ def name_sort_key(full_name: str) -> str:
         # "01" separates words inside a part; "00" ends a part: both sort before any letter.
         primary_parts.append("01".join(word_primary))
     return "00".join(primary_parts) + "00" + "".join(tone_parts)
+
+
+# The largest id a row can have (PostgreSQL bigint): a larger number names nothing.
+MAX_ID = 2**63 - 1
+
+
+def to_id(value: Any) -> int | None:
+    """A posted or queried id as a number, or None when it cannot name a row: only ASCII digits
+    ("²" and "٣" are digits to Python, not to us), at least 1, at most a bigint (SQLite overflows)."""
+    text = str(value).strip() if value is not None else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None

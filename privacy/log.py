@@ -29,15 +29,7 @@ def record_view(request: HttpRequest, member: Member, *, what: str) -> PersonalD
     user, role, organisation = _who(request)
     if user is None or not user.is_authenticated or (member.user_id is not None and member.user_id == user.pk):
         return None
-    return PersonalDataView.objects.create(
-        viewer=user,
-        role=role[:200],
-        organisation=organisation,
-        member=member,
-        what=what,
-        path=request.get_full_path()[:300],
-        ip=client_ip(request) or None,
-    )
+    return _write(request, user, role, organisation, what=what, member=member)
 
 
 def record_bulk(request: HttpRequest, count: int, *, what: str, committee: Any = None) -> PersonalDataView | None:
@@ -47,15 +39,18 @@ def record_bulk(request: HttpRequest, count: int, *, what: str, committee: Any =
         return None
     if committee is None and organisation is not None:
         committee = organisation if organisation.kind == OrgKind.WORKPLACE_COMMITTEE else organisation.parent
+    return _write(request, user, role, organisation, what=what, committee=committee, count=count)
+
+
+def _write(request: HttpRequest, user: Any, role: str, organisation: Any, **fields: Any) -> PersonalDataView:
+    """The row, with what every view records: who, in which role, from where."""
     return PersonalDataView.objects.create(
         viewer=user,
         role=role[:200],
         organisation=organisation,
-        committee=committee,
-        count=count,
-        what=what,
         path=request.get_full_path()[:300],
         ip=client_ip(request) or None,
+        **fields,
     )
 
 

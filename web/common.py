@@ -22,22 +22,9 @@ from django.utils.translation import gettext as _
 from accounts.roles import Hat, current_hat
 from books import access
 from books.errors import DomainError
+from orgs.text import MAX_ID, to_id  # noqa: F401  (re-exported: the screens import them from here)
 
 PAGE_SIZE = 50
-
-
-# The largest id a row can have (PostgreSQL bigint): a larger number names nothing.
-MAX_ID = 2**63 - 1
-
-
-def to_id(value: Any) -> int | None:
-    """A posted or queried id as a number, or None when it cannot name a row: only ASCII digits
-    ("²" and "٣" are digits to Python, not to us), at least 1, at most a bigint (SQLite overflows)."""
-    text = str(value).strip() if value is not None else ""
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 1 <= number <= MAX_ID else None
 
 
 def hat_required(*kinds: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:

@@ -85,13 +85,8 @@ def _committee(request: HttpRequest) -> Organisation:
     return org
 
 
-def _int(value: Any) -> int | None:
-    """An id or a year from the request, or None (web.common.to_id: ASCII digits, within a bigint)."""
-    return to_id(value)
-
-
 def _ids(values: Iterable[str]) -> list[int]:
-    return [pk for pk in (_int(v) for v in values) if pk is not None]
+    return [pk for pk in (to_id(v) for v in values) if pk is not None]
 
 
 def _query_string(request: HttpRequest, **overrides: Any) -> str:
@@ -131,8 +126,8 @@ class CommuneSelect(forms.Select):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
         attrs = self.build_attrs(self.attrs, attrs)
         unit = value if isinstance(value, AdministrativeUnit) else None
-        if unit is None and _int(value) is not None:
-            unit = current_communes().select_related("parent").filter(code=_int(value)).first()
+        if unit is None and to_id(value) is not None:
+            unit = current_communes().select_related("parent").filter(code=to_id(value)).first()
         context = {"name": name, "attrs": attrs, "unit": unit, "search_url": reverse("workplace:communes")}
         return mark_safe(render_to_string(self.template, context))  # our own template, autoescaped
 
@@ -151,7 +146,7 @@ class CommuneField(forms.Field):
             return None
         if isinstance(value, AdministrativeUnit):
             return value
-        code = _int(value)
+        code = to_id(value)
         unit = current_communes().select_related("parent").filter(code=code).first() if code is not None else None
         if unit is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
@@ -1158,7 +1153,7 @@ def _acknowledge_all(requests: Sequence[CommentRequest], by: Any) -> list[Commen
 @require_POST
 def acknowledge(request: HttpRequest) -> HttpResponse:
     """ "Đã nhận" for one comment (`mot`) or for the ticked ones (`chon`), all or none."""
-    one = _int(request.POST.get("mot"))
+    one = to_id(request.POST.get("mot"))
     wanted = [one] if one is not None else _ids(request.POST.getlist("chon"))
     found = list(
         _comment_rows(access.comments(scope_of(request)).filter(pk__in=wanted)).order_by("book__member__sort_key", "pk")
@@ -1248,7 +1243,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def _rating_year(request: HttpRequest) -> int:
     term = Term.current()
     default = queries.campaign_year(today())
-    year = _int(request.POST.get("nam") or request.GET.get("nam")) or default
+    year = to_id(request.POST.get("nam") or request.GET.get("nam")) or default
     if term is not None and not term.contains_year(year):
         return min(max(default, term.start_year), term.end_year)
     return year
@@ -1281,7 +1276,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
     elif state == "roi":
         books = books.filter(rating_level__isnull=False)
     cells = _workplace_cells(request)
-    cell = _int(request.GET.get("chi_bo"))
+    cell = to_id(request.GET.get("chi_bo"))
     if cell is not None and len(cells) > 1:
         books = books.filter(member__workplace_cell_id=cell)
     q = request.GET.get("q", "")
