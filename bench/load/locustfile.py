@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import time
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -422,3 +423,27 @@ class ApiClient(FastHttpUser):
 def _pools(environment, **_kwargs) -> None:  # noqa: ANN001
     sizes = ", ".join(f"{role} {len(names)}" for role, names in POOLS.items() if role != "password")
     print(f"load: logins available per role: {sizes}")
+
+
+# Every request, one line (seconds since the first request, type, name, ms, ok), in LOAD_REQUESTS
+# when set: locust's own percentiles are over the whole run, and bench/load/summary.py also wants
+# them without the first minute, when all the users log in at once.
+_path = os.environ.get("LOAD_REQUESTS")
+_log = open(_path, "w", encoding="utf-8", buffering=1 << 16) if _path else None  # noqa: SIM115
+_first: list[float] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, exception, start_time=None, **_kwargs) -> None:  # noqa: ANN001
+    if _log is None:
+        return
+    at = start_time if start_time is not None else time.time()
+    if not _first:
+        _first.append(at)
+    _log.write(f"{at - _first[0]:.3f}\t{request_type}\t{name}\t{response_time:.1f}\t{0 if exception else 1}\n")
+
+
+@events.quitting.add_listener
+def _close(**_kwargs) -> None:  # noqa: ANN003
+    if _log is not None:
+        _log.close()

@@ -61,7 +61,7 @@ fi
 
 python=.venv/bin/python
 mkdir -p "$out"
-rm -f "$out"/load_*.csv "$out"/rss.txt "$out"/gunicorn.log
+rm -f "$out"/load_*.csv "$out"/requests.tsv "$out"/rss.txt "$out"/gunicorn.log
 
 export DEBUG=false
 SECRET_KEY=$($python -c 'import secrets; print(secrets.token_urlsafe(50))')
@@ -141,7 +141,7 @@ started=$(date +%s)
 
 step "locust: $users users, spawn rate $spawn_rate/s, $run_time"
 status=0
-LOAD_USERS="$out/users.json" .venv/bin/locust -f bench/load/locustfile.py --headless --host "http://127.0.0.1:$port" \
+LOAD_USERS="$out/users.json" LOAD_REQUESTS="$out/requests.tsv" .venv/bin/locust -f bench/load/locustfile.py --headless --host "http://127.0.0.1:$port" \
     --users "$users" --spawn-rate "$spawn_rate" --run-time "$run_time" --stop-timeout 10 \
     --csv "$out/load" --only-summary --loglevel WARNING >"$out/locust.log" 2>&1 || status=$?
 

@@ -5,12 +5,15 @@
 Reads locust's load_stats.csv and load_failures.csv, the worker memory samples (rss.txt) and
 machine.txt from the directory; prints per request type: requests, failures, p50, p95, p99 and
 max (ms), then the overall line, the requests per second, the errors and the gunicorn workers'
-resident memory.
+resident memory. When the run wrote every request (requests.tsv, LOAD_REQUESTS in the
+locustfile), a second table gives the same figures without the first minute, when the users all
+log in at once (Argon2 on purpose costs CPU per login) and queue behind each other.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 import statistics
 import sys
 from collections import defaultdict
@@ -22,6 +25,40 @@ def ms(value: str) -> str:
         return f"{round(float(value)):,}".replace(",", " ")
     except ValueError:
         return value or "–"
+
+
+STEADY_AFTER = 60.0  # seconds: the users' logins are over well before
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank percentile of sorted values."""
+    return values[min(len(values) - 1, max(0, math.ceil(q / 100 * len(values)) - 1))]
+
+
+def steady(requests: Path, after: float) -> None:
+    if not requests.is_file():
+        return
+    by_name: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    for line in requests.read_text(encoding="utf-8").splitlines():
+        at, kind, name, took, ok = line.split("\t")
+        if float(at) >= after:
+            by_name[f"{kind} {name}"].append(float(took))
+            errors[f"{kind} {name}"] += ok != "1"
+    if not by_name:
+        return
+    print(f"\nFrom {after:.0f} s after the first request to the end (the morning logins over):\n")
+    print("| Request | Count | Errors | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    everything = sorted(t for times in by_name.values() for t in times)
+    for name, times in [*sorted(by_name.items()), ("**all requests**", everything)]:
+        times = sorted(times)
+        count = f"{len(times):,}".replace(",", " ")
+        failed = sum(errors.values()) if name.startswith("**") else errors[name]
+        print(
+            f"| {name} | {count} | {failed} | {ms(str(percentile(times, 50)))} | {ms(str(percentile(times, 95)))} "
+            f"| {ms(str(percentile(times, 99)))} | {ms(str(times[-1]))} |"
+        )
 
 
 def main(folder: Path) -> int:
@@ -43,6 +80,7 @@ def main(folder: Path) -> int:
         )
     count = f"{int(total['Request Count']):,}".replace(",", " ")
     print(f"\nTotal {count} requests, {float(total['Requests/s']):.1f} per second, {total['Failure Count']} errors.")
+    steady(folder / "requests.tsv", after=STEADY_AFTER)
     failures = folder / "load_failures.csv"
     if failures.is_file():
         with failures.open(encoding="utf-8") as handle:
