@@ -749,7 +749,7 @@ class Event(models.Model):
     actor_name = models.CharField("người thực hiện", max_length=150)
     actor_role = models.CharField("vai trò", max_length=20, blank=True)
     actor_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    verb = models.CharField("việc", max_length=40, db_index=True)
+    verb = models.CharField("việc", max_length=40)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     object_repr = models.CharField(max_length=300, blank=True)
@@ -760,7 +760,9 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
     seq = models.PositiveBigIntegerField("số thứ tự trong chuỗi", unique=True, editable=False)
     prev_hash = models.CharField("mã băm sự kiện trước", max_length=64, editable=False)
-    hash = models.CharField("mã băm", max_length=64, db_index=True, editable=False)
+    # No index: a SHA-256 lands on a random leaf page, which made every bulk append slow
+    # (docs/audit.md, "Why there is no index on hash"); verify walks the chain by `seq`.
+    hash = models.CharField("mã băm", max_length=64, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -768,7 +770,11 @@ class Event(models.Model):
         verbose_name = "sự kiện"
         verbose_name_plural = "nhật ký sự kiện"
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # a plain btree for `verb = …` (admin filter); no varchar_pattern_ops twin on PostgreSQL
+            models.Index(fields=["verb"], name="books_event_verb_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name}: {self.verb_label}"
