@@ -49,7 +49,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pages-Mat-khau-2026"  # noqa: S105  (bench logins on a bench database only)
 API_KEY_NAME = "bench/pages.py"
-LOGINS = ("bench_wp", "bench_res", "bench_board", "bench_admin")
+LOGINS = ("bench_wp", "bench_res", "bench_cell", "bench_board", "bench_admin")
+DEEP = 20  # "page 20": the member list and the register followed by "Trang sau" 19 times
 
 
 def bench_environment(port: int, workdir: Path) -> dict[str, str]:
@@ -81,11 +82,15 @@ class Setup:
     workplace_members: int
     residence: int
     residence_name: str
+    cell: int
+    cell_name: str
+    board_residence: int | None
     board: int | None
     board_name: str
     member_ids: list[int]
     api_key: str
     members_total: int
+    deep: dict[str, str] = field(default_factory=dict)  # page name → URL of page DEEP (keyset)
 
 
 def django_setup() -> None:
@@ -136,6 +141,30 @@ def choose_and_make_logins(args: argparse.Namespace) -> Setup:
         .order_by("pk")
         .first()
     )
+    # the residence committee's biggest cell (its secretary: bench_cell) and, for the board's
+    # drill-down, the residence committee of the board's province with the most registered members
+    top_cell = (
+        ResidenceRegisterEntry.objects.filter(left_on__isnull=True, residence_committee=residence)
+        .values("cell")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    if top_cell is None:
+        raise SystemExit("bench/pages.py: the residence committee has no registered member")
+    cell = Organisation.objects.get(pk=top_cell["cell"])
+    board_residence = None
+    if board is not None:
+        top = (
+            ResidenceRegisterEntry.objects.filter(
+                left_on__isnull=True, residence_committee__province_code=board.province_code
+            )
+            .values("residence_committee")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        board_residence = top["residence_committee"] if top else None
     in_committee = Q(workplace_cell=workplace) | Q(workplace_cell__parent=workplace)
     member_ids = list(
         Member.objects.filter(in_committee, books__status=BookStatus.OPEN)
@@ -149,6 +178,7 @@ def choose_and_make_logins(args: argparse.Namespace) -> Setup:
     roles = {
         "bench_wp": (workplace, Role.CLERK),
         "bench_res": (residence, Role.CLERK),
+        "bench_cell": (cell, Role.CELL_SECRETARY),
         "bench_board": (board, Role.BOARD_OFFICER),
         "bench_admin": (None, None),
     }
@@ -175,6 +205,9 @@ def choose_and_make_logins(args: argparse.Namespace) -> Setup:
         workplace_members=Member.objects.filter(in_committee).count(),
         residence=residence.pk,
         residence_name=residence.name,
+        cell=cell.pk,
+        cell_name=cell.name,
+        board_residence=board_residence,
         board=board.pk if board else None,
         board_name=board.name if board else "",
         member_ids=member_ids,
@@ -191,25 +224,65 @@ class Page:
     phase: str = "pages"  # "pages" or "baseline"
 
 
+# the lists whose page DEEP is timed too: (page name, login, first page)
+DEEP_LISTS = [
+    (f"member list, page {DEEP}", "bench_wp", "/noi-cong-tac/dang-vien/"),
+    (f"residence register, page {DEEP}", "bench_res", "/noi-cu-tru/so-theo-doi/"),
+]
+
+
 def page_list(setup: Setup) -> list[Page]:
     pages = [
         Page("workplace overview (/)", "bench_wp", "/"),
         Page("member list", "bench_wp", "/noi-cong-tac/dang-vien/"),
         Page("member list, search", "bench_wp", "/noi-cong-tac/dang-vien/?q=nguyen+van"),
-        Page("member list, page 20", "bench_wp", "/noi-cong-tac/dang-vien/?trang=20"),
         Page("member page", "bench_wp", "/noi-cong-tac/dang-vien/{member}/"),
+        Page("start-of-year review", "bench_wp", "/noi-cong-tac/gioi-thieu-dau-nam/"),
+        Page("comments returned", "bench_wp", "/noi-cong-tac/nhan-xet/"),
+        Page("comments overdue", "bench_wp", "/noi-cong-tac/nhan-xet/chua-gui-ve/"),
+        Page("comments at the residence", "bench_wp", "/noi-cong-tac/nhan-xet/chua-gui-ve/?tat_ca=1"),
+        Page("ratings", "bench_wp", "/noi-cong-tac/xep-loai/"),
         Page("residence overview (/)", "bench_res", "/"),
         Page("residence register", "bench_res", "/noi-cu-tru/so-theo-doi/"),
+        Page("letters to receive", "bench_res", "/noi-cu-tru/giay-gioi-thieu/"),
+        Page("residence comments signed", "bench_res", "/noi-cu-tru/nhan-xet/"),
+        Page("residence comments certified", "bench_res", "/noi-cu-tru/nhan-xet/?trang_thai=da_xac_nhan"),
+        Page("waiting at the cells", "bench_res", "/noi-cu-tru/nhan-xet/cho-chi-bo/"),
+        Page("residence cells", "bench_res", "/noi-cu-tru/chi-bo/"),
+        Page("one residence cell", "bench_res", f"/noi-cu-tru/chi-bo/{setup.cell}/"),
+        Page("cell: members", "bench_cell", "/chi-bo/dang-vien/"),
+        Page("cell: comments", "bench_cell", "/chi-bo/nhan-xet/"),
         Page("API members", "api", "/api/v1/members?limit=50"),
         Page("API letters", "api", "/api/v1/letters?limit=50"),
         Page("API comments", "api", "/api/v1/comments?limit=50"),
     ]
+    pages += [Page(name, login, setup.deep.get(name, first)) for name, login, first in DEEP_LISTS]
     if setup.board:
         pages += [
             Page("board overview (/)", "bench_board", "/"),
             Page("board: by commune", "bench_board", "/ban-to-chuc/"),
             Page("board: by workplace", "bench_board", "/ban-to-chuc/noi-cong-tac/"),
+            Page("board: workplace overdue", "bench_board", f"/ban-to-chuc/noi-cong-tac/{setup.workplace}/"),
+            Page(
+                "board: workplace letters waiting",
+                "bench_board",
+                f"/ban-to-chuc/noi-cong-tac/{setup.workplace}/?xem=cho-tiep-nhan",
+            ),
+            Page(
+                "board: workplace rated without",
+                "bench_board",
+                f"/ban-to-chuc/noi-cong-tac/{setup.workplace}/?xem=xep-loai-khong-nhan-xet",
+            ),
         ]
+        if setup.board_residence:
+            pages += [
+                Page("board: commune overdue", "bench_board", f"/ban-to-chuc/xa-phuong/{setup.board_residence}/"),
+                Page(
+                    "board: commune letters waiting",
+                    "bench_board",
+                    f"/ban-to-chuc/xa-phuong/{setup.board_residence}/?xem=cho-tiep-nhan",
+                ),
+            ]
     pages += [
         Page("member list (ours)", "bench_wp", "/noi-cong-tac/dang-vien/", "baseline"),
         Page("member list, search (ours)", "bench_wp", "/noi-cong-tac/dang-vien/?q=nguyen+van", "baseline"),
@@ -217,6 +290,30 @@ def page_list(setup: Setup) -> list[Page]:
         Page("admin changelist, search", "bench_admin", "/bench-admin/members/member/?q=nguyen+van", "baseline"),
     ]
     return pages
+
+
+NEXT = re.compile(r'href="\?([^"]*)" rel="next"')
+
+
+def find_deep_pages(setup: Setup) -> None:
+    """The URL of page DEEP of each long list, by following its "Trang sau" link (keyset pages:
+    `?sau=<sort key>,<id>`), in-process with the test client; the last page if the list is shorter."""
+    import html
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    User = get_user_model()
+    for name, login_name, first in DEEP_LISTS:
+        client = Client()
+        client.force_login(User.objects.get(username=login_name), backend="django.contrib.auth.backends.ModelBackend")
+        url = first
+        for _ in range(DEEP - 1):
+            found = NEXT.search(client.get(url).content.decode())
+            if found is None:
+                break
+            url = first.split("?")[0] + "?" + html.unescape(found.group(1))
+        setup.deep[name] = url
 
 
 def count_queries(setup: Setup, pages: list[Page], show: str = "") -> dict[str, int]:
@@ -239,10 +336,18 @@ def count_queries(setup: Setup, pages: list[Page], show: str = "") -> dict[str, 
         url = page.url.format(member=setup.member_ids[0])
         for _ in range(2):
             with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
                 response = client.get(url)
+                wall = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"bench/pages.py: {page.name} {url} answered {response.status_code} in-process")
         counts[page.name] = len(captured.captured_queries)
+        if show == "time":
+            times = [float(q["time"]) * 1000 for q in captured.captured_queries]
+            print(
+                f"  {page.name:34} {wall:9.1f} ms in-process, {len(times):3d} queries, {sum(times):8.1f} ms in SQL, "
+                f"slowest {max(times, default=0):8.1f} ms"
+            )
         if show in ("sql", "explain"):
             print(f"\n=== {page.name} ({url}): {counts[page.name]} queries")
             for q in captured.captured_queries:
@@ -465,7 +570,10 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the admin baseline phase")
     parser.add_argument("--only", help="a regular expression: only the pages whose name matches")
     parser.add_argument(
-        "--sql", choices=["sql", "explain"], help="print each page's SQL (and EXPLAIN ANALYZE on PostgreSQL) and stop"
+        "--sql",
+        choices=["time", "sql", "explain"],
+        help="time each page once in-process (time), or print its SQL (sql; with EXPLAIN ANALYZE on PostgreSQL:"
+        " explain), and stop; all in a transaction rolled back",
     )
     parser.add_argument("--compare", nargs=2, metavar="JSON", help="compare two --out files and stop")
     args = parser.parse_args()
@@ -491,21 +599,34 @@ def main() -> None:
     from django.db import connection
 
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
-    t0 = time.perf_counter()
-    setup = choose_and_make_logins(args)
-    print(
-        f"database: {connection.vendor} {connection.settings_dict['NAME']}, {setup.members_total:,} members; "
-        f"setup {time.perf_counter() - t0:.1f} s"
-    )
-    print(f"workplace committee #{setup.workplace} {setup.workplace_name}: {setup.workplace_members:,} members")
-    print(f"residence committee #{setup.residence} {setup.residence_name}; board #{setup.board} {setup.board_name}")
-    os.environ["BENCH_ADMIN_COMMITTEE"] = env["BENCH_ADMIN_COMMITTEE"] = str(setup.workplace)
-    pages = page_list(setup)
-    if args.only:
-        pages = [p for p in pages if re.search(args.only, p.name)]
-    if args.no_baseline:
-        pages = [p for p in pages if p.phase != "baseline"]
-    counts = count_queries(setup, pages, args.sql or "")
+    from django.db import transaction
+
+    # --sql: in a transaction rolled back at the end, so that the logins made for the run and the
+    # rows the pages write (who viewed whom) do not stay in the benchmark database
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        setup = choose_and_make_logins(args)
+        print(
+            f"database: {connection.vendor} {connection.settings_dict['NAME']}, {setup.members_total:,} members; "
+            f"setup {time.perf_counter() - t0:.1f} s"
+        )
+        print(f"workplace committee #{setup.workplace} {setup.workplace_name}: {setup.workplace_members:,} members")
+        print(
+            f"residence committee #{setup.residence} {setup.residence_name}, its cell #{setup.cell} {setup.cell_name}"
+        )
+        print(f"board #{setup.board} {setup.board_name}; its residence committee #{setup.board_residence}")
+        find_deep_pages(setup)
+        for name, url in setup.deep.items():
+            print(f"{name}: {url[:120]}")
+        os.environ["BENCH_ADMIN_COMMITTEE"] = env["BENCH_ADMIN_COMMITTEE"] = str(setup.workplace)
+        pages = page_list(setup)
+        if args.only:
+            pages = [p for p in pages if re.search(args.only, p.name)]
+        if args.no_baseline:
+            pages = [p for p in pages if p.phase != "baseline"]
+        counts = count_queries(setup, pages, args.sql or "")
+        if args.sql:
+            transaction.set_rollback(True)
     connection.close()
     if args.sql:
         return

@@ -27,6 +27,7 @@ from orgs.models import Organisation, OrgKind
 from orgs.text import fold, name_sort_key
 
 from .common import hat_required, paginate, scope_of
+from .keyset import DATE, DIGITS, Key, keyset_page
 
 app_name = "board"
 # (label, url name) pairs shown in the header when this role's hat is worn
@@ -402,17 +403,20 @@ TABS = {
 DETAIL_SORTS = {"tre": gettext_lazy("Trễ lâu nhất trước"), "ten": gettext_lazy("Theo tên đảng viên")}
 
 
-def _late_requests(queryset: QuerySet[Any], today: datetime.date, sort: str) -> QuerySet[Any]:
-    late = queryset.overdue(today).annotate(
+# the orders of the drill-down lists, as keys for `?sau=` (web/keyset.py)
+BY_NAME = (Key("book__member__sort_key", DIGITS), Key("pk"))
+LATE_FIRST = (Key("late_due", DATE), *BY_NAME)
+WAITING_LONGEST = (Key("issued_on", DATE, default=datetime.date.min), *BY_NAME)
+
+
+def _late_requests(queryset: QuerySet[Any], today: datetime.date) -> QuerySet[Any]:
+    return queryset.overdue(today).annotate(
         late_due=Case(When(status__in=AT_CELL, then=F("due_on")), default=F("return_due_on"))
     )
-    order = ("late_due", "book__member__sort_key", "pk") if sort == "tre" else ("book__member__sort_key", "pk")
-    return late.order_by(*order)
 
 
-def _waiting_letters(queryset: QuerySet[Any], sort: str) -> QuerySet[Any]:
-    order = ("issued_on", "book__member__sort_key", "pk") if sort == "tre" else ("book__member__sort_key", "pk")
-    return queryset.filter(status=LetterStatus.ISSUED).order_by(*order)
+def _waiting_letters(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return queryset.filter(status=LetterStatus.ISSUED)
 
 
 def _detail(request: HttpRequest, pk: int, side: str) -> HttpResponse:
@@ -433,14 +437,16 @@ def _detail(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     items: QuerySet[Any]
     if tab == OVERDUE:
         requests = access.comments(scope).filter(**{committee: org, "year": year})
-        items = _late_requests(requests, today, sort).select_related(
+        order = LATE_FIRST if sort == "tre" else BY_NAME
+        items = _late_requests(requests, today).select_related(
             "book__member", "book__member__workplace_cell__parent", "residence_committee", "residence_cell"
         )
     elif tab == WAITING:
         letters = access.letters(scope).filter(
             **({"residence_committee": org} if side == "residence" else {"book__holder": org})
         )
-        items = _waiting_letters(letters, sort).select_related(
+        order = WAITING_LONGEST if sort == "tre" else BY_NAME
+        items = _waiting_letters(letters).select_related(
             "book__member", "book__member__workplace_cell__parent", "residence_committee", "carried_over_from"
         )
     else:
@@ -448,11 +454,11 @@ def _detail(request: HttpRequest, pk: int, side: str) -> HttpResponse:
             access.ratings(scope)
             .filter(book__holder=org, year=year, without_comment=True)
             .select_related("book__member", "book__member__workplace_cell__parent")
-            .order_by("book__member__sort_key", "pk")
         )
+        order = BY_NAME
     if fold(search):
         items = items.filter(book__member__search_text__contains=fold(search))
-    page = paginate(request, items)
+    page = keyset_page(request, items, order)
     for item in page.object_list:
         since = getattr(item, "late_due", None) or getattr(item, "issued_on", None)
         item.days_late = (today - since).days if since else None

@@ -29,6 +29,7 @@ from orgs.models import OrgKind
 from orgs.text import fold
 
 from .common import act, hat_of, hat_required, paginate, scope_of
+from .keyset import DATE, DIGITS, Key, keyset_page, order_of
 
 app_name = "cell"
 # (label, url name) pairs shown in the header when this role's hat is worn
@@ -63,6 +64,19 @@ def date_input() -> forms.DateInput:
     )
 
 
+# The register's order: the member's name the Vietnamese way, the member, the latest entry first.
+# `sort_key || ''` rather than the column: with the bare column PostgreSQL walks the index of every
+# member's sort key, country-wide, looking for this committee's first 50; the expression makes it
+# take the committee's rows first and sort those (docs/performance.md). The same keys page the
+# screens by `?sau=` (web/keyset.py).
+ENTRY_ORDER = (
+    Key(Concat("member__sort_key", Value(""), output_field=CharField()), DIGITS),
+    Key("member_id"),
+    Key("entered_on", DATE, descending=True),
+    Key("pk"),
+)
+
+
 def entry_rows(queryset: QuerySet[ResidenceRegisterEntry]) -> QuerySet[ResidenceRegisterEntry]:
     """Register rows with what the residence side shows of the member, in one query."""
     return queryset.select_related(
@@ -71,15 +85,7 @@ def entry_rows(queryset: QuerySet[ResidenceRegisterEntry]) -> QuerySet[Residence
         "cell",
         "letter__carried_over_from",
         "letter__issuing_committee",
-    ).order_by(
-        # `sort_key || ''` rather than the column: with the bare column PostgreSQL walks the index
-        # of every member's sort key, country-wide, looking for this committee's first 50; the
-        # expression makes it take the committee's rows first and sort those (docs/performance.md).
-        Concat("member__sort_key", Value(""), output_field=CharField()),
-        "member__pk",
-        "-entered_on",
-        "pk",
-    )
+    ).order_by(*order_of(ENTRY_ORDER))
 
 
 # --------------------------------------------------------------------------- the comment form 3-213
@@ -217,7 +223,7 @@ def members(request: HttpRequest) -> HttpResponse:
     """The members registered in the cell now (never E2), searchable by name."""
     rows = access.register(scope_of(request)).filter(left_on__isnull=True)
     query = request.GET.get("q", "")
-    page = paginate(request, entry_rows(name_filter(rows, query)))
+    page = keyset_page(request, entry_rows(name_filter(rows, query)), ENTRY_ORDER)
     return render(request, "web/cell/members.html", {"page": page, "q": query})
 
 

@@ -42,6 +42,7 @@ from orgs.models import Organisation, OrgKind
 from orgs.text import fold
 
 from .cell import (
+    ENTRY_ORDER,
     WRITABLE,
     CommentForm,
     comment_queryset,
@@ -52,6 +53,7 @@ from .cell import (
     save_comment,
 )
 from .common import act, hat_required, paginate, scope_of, to_id
+from .keyset import DATE, DIGITS, TEXT, Key, keyset_page
 
 app_name = "residence"
 # (label, url name) pairs shown in the header when this role's hat is worn
@@ -119,6 +121,9 @@ def _back(request: HttpRequest, default: str) -> str:
 
 
 # --------------------------------------------------------------------------- 1. letters to receive
+
+
+LETTER_ORDER = (Key("book__member__sort_key", DIGITS), Key("pk"))
 
 
 def _letter_rows(queryset: QuerySet[IntroductionLetter]) -> QuerySet[IntroductionLetter]:
@@ -236,7 +241,7 @@ def letters(request: HttpRequest) -> HttpResponse:
     waiting = _letter_rows(
         name_filter(access.letters(scope).filter(status=LetterStatus.ISSUED), query, "book__member__")
     )
-    page = paginate(request, waiting)
+    page = keyset_page(request, waiting, LETTER_ORDER)
     shown = list(page)
     cells = residence_cells(request)
     if request.method == "POST":
@@ -358,7 +363,7 @@ def register(request: HttpRequest) -> HttpResponse:
     cells = residence_cells(request, active_only=False)
     committees = _workplace_committees(rows)
     filters = RegisterFilter(request.GET or None, cells=cells, committees=committees)
-    page = paginate(request, entry_rows(filters.apply(rows)))
+    page = keyset_page(request, entry_rows(filters.apply(rows)), ENTRY_ORDER)
     term = Term.current()
     years = term.years if term else []
     attach_comment_columns(request, page.object_list, years)
@@ -448,6 +453,14 @@ def raise_notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 TABS = {"da_ky": CommentStatus.SIGNED, "da_xac_nhan": CommentStatus.CERTIFIED}
+# by cell (a request not yet assigned to a cell first), then the member's name; as keys for `?sau=`
+COMMENT_ORDER = (
+    Key("residence_cell__name", TEXT, default=""),
+    Key("residence_cell_id", default=0),
+    Key("book__member__sort_key", DIGITS),
+    Key("pk"),
+)
+WAITING_ORDER = (*COMMENT_ORDER[:2], Key("due_on", DATE), *COMMENT_ORDER[2:])
 
 
 @hat_required(COMMITTEE)
@@ -457,13 +470,15 @@ def comments(request: HttpRequest) -> HttpResponse:
     if tab not in TABS:
         tab = "da_ky"
     base = comment_queryset(request)
-    counts = base.aggregate(
+    # only the two statuses counted: the index (residence_committee, status) then reads those rows,
+    # not every request the committee ever had
+    counts = base.filter(status__in=TABS.values()).aggregate(
         da_ky=Count("pk", filter=Q(status=CommentStatus.SIGNED)),
         da_xac_nhan=Count("pk", filter=Q(status=CommentStatus.CERTIFIED)),
     )
     query = request.GET.get("q", "")
     listed = name_filter(base.filter(status=TABS[tab]), query, "book__member__")
-    page = paginate(request, listed.order_by("residence_cell__name", "book__member__sort_key", "pk"), per_page=20)
+    page = keyset_page(request, listed, COMMENT_ORDER, per_page=20)
     for r in page:
         r.reading = comment_reading(r)  # type: ignore[attr-defined]
     context = {"page": page, "tab": tab, "counts": counts, "today": clock.today(), "q": query}
@@ -602,10 +617,7 @@ def waiting(request: HttpRequest) -> HttpResponse:
         listed = listed.filter(residence_cell__isnull=True)
     elif to_id(chosen) is not None:
         listed = listed.filter(residence_cell_id=to_id(chosen))
-    page = paginate(
-        request,
-        listed.order_by("residence_cell__name", "due_on", "book__member__sort_key", "pk"),
-    )
+    page = keyset_page(request, listed, WAITING_ORDER)
     context = {
         "page": page,
         "summary": summary,
@@ -680,7 +692,7 @@ def cell(request: HttpRequest, pk: int) -> HttpResponse:
     org: Organisation = access.get_visible(access.organisations(scope).filter(kind=OrgKind.RESIDENCE_CELL), pk)
     query = request.GET.get("q", "")
     rows = access.register(scope).filter(cell=org, left_on__isnull=True)
-    page = paginate(request, entry_rows(name_filter(rows, query)))
+    page = keyset_page(request, entry_rows(name_filter(rows, query)), ENTRY_ORDER)
     return render(request, "web/residence/cell.html", {"cell": org, "page": page, "q": query})
 
 

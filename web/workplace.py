@@ -58,6 +58,7 @@ from orgs.text import fold
 from privacy import log as privacy_log
 
 from .common import act, hat_of, hat_required, paginate, scope_of, to_id
+from .keyset import DATE, DIGITS, TEXT, Key, keyset_page
 from .scans import of_book as scans_of_book
 
 app_name = "workplace"
@@ -315,6 +316,11 @@ EXEMPTION_FILTERS = [
 ]
 
 
+# the Vietnamese name order (members.models: `vietnamese_order`), as keys for `?sau=<sort key>,<id>`
+MEMBER_ORDER = (Key("sort_key", DIGITS), Key("pk"))
+BOOK_ORDER = (Key("member__sort_key", DIGITS), Key("pk"))
+
+
 def with_book_state(members: QuerySet[Member]) -> QuerySet[Member]:
     """Annotate each member with the state of their latest book (one query for the whole list)."""
     latest = Book.objects.filter(member=OuterRef("pk")).order_by("-term__start_year", "-pk")
@@ -392,8 +398,7 @@ def members(request: HttpRequest) -> HttpResponse:
     cells = _workplace_cells(request)
     filters = MemberFilter(request.GET, cells=cells)
     rows = filters.apply(with_book_state(access.members(scope_of(request))))
-    rows = rows.select_related("workplace_cell", "residence_commune").vietnamese_order()
-    page = paginate(request, rows)
+    page = keyset_page(request, rows.select_related("workplace_cell", "residence_commune"), MEMBER_ORDER)
     for member in page:
         _value, member.state_label, member.state_colour = STATES[member.state]  # type: ignore[attr-defined]
     return render(
@@ -935,12 +940,8 @@ def _review_filter(request: HttpRequest, data: Any, candidates: QuerySet[Book]) 
 def review(request: HttpRequest) -> HttpResponse:
     candidates = review_candidates(scope_of(request))
     filters = _review_filter(request, request.GET, candidates)
-    rows = (
-        filters.apply(candidates)
-        .select_related("member__workplace_cell", "member__residence_commune")
-        .order_by("member__sort_key", "member__pk")
-    )
-    page = paginate(request, rows)
+    rows = filters.apply(candidates).select_related("member__workplace_cell", "member__residence_commune")
+    page = keyset_page(request, rows, BOOK_ORDER)
     addressees = _residence_committees_for(book.member.residence_commune_id for book in page)
     for book in page:
         book.addressee = addressees.get(book.member.residence_commune_id)  # type: ignore[attr-defined]
@@ -1123,6 +1124,13 @@ def _comment_rows(requests: QuerySet[CommentRequest]) -> QuerySet[CommentRequest
     )
 
 
+RETURNED_ORDER = (
+    Key("returned_on", DATE, default=datetime.date.min),
+    Key("book__member__sort_key", DIGITS),
+    Key("pk"),
+)
+
+
 @committee_only
 @require_GET
 def returned(request: HttpRequest) -> HttpResponse:
@@ -1135,8 +1143,7 @@ def returned(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(status=CommentStatus.RETURNED)
     q = request.GET.get("q", "")
     requests = _search_books(requests, q, "book__member__")
-    rows = _comment_rows(requests).order_by("returned_on", "book__member__sort_key", "pk")
-    page = paginate(request, rows)
+    page = keyset_page(request, _comment_rows(requests), RETURNED_ORDER)
     return render(
         request,
         "web/workplace/returned.html",
@@ -1206,6 +1213,15 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# by residence committee (the groups of the page), then the member's name
+OVERDUE_ORDER = (
+    Key("residence_committee__name", TEXT),
+    Key("residence_committee_id"),
+    Key("book__member__sort_key", DIGITS),
+    Key("pk"),
+)
+
+
 @committee_only
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
@@ -1219,10 +1235,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by("residence_committee__name", "residence_committee")
     )
-    rows = _comment_rows(requests).order_by(
-        "residence_committee__name", "residence_committee", "book__member__sort_key", "pk"
-    )
-    page = paginate(request, rows)
+    page = keyset_page(request, _comment_rows(requests), OVERDUE_ORDER)
     return render(
         request,
         "web/workplace/overdue.html",
@@ -1281,8 +1294,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
         books = books.filter(member__workplace_cell_id=cell)
     q = request.GET.get("q", "")
     books = _search_books(books, q, "member__")
-    rows = books.select_related("member__workplace_cell").order_by("member__sort_key", "member__pk")
-    page = paginate(request, rows)
+    page = keyset_page(request, books.select_related("member__workplace_cell"), BOOK_ORDER)
     levels = dict(RatingLevel.choices)
     for book in page:
         book.rating_label = levels.get(book.rating_level or "", "")  # type: ignore[attr-defined]
