@@ -1,7 +1,7 @@
 """Benchmark of the October campaign on a PostgreSQL dataset (docs/performance.md, "October campaign").
 
     DATABASE_URL=$(bench/pg.sh url solienhe_2500k) .venv/bin/python bench/campaign.py [--year Y]
-        [--province CODE] [--no-country]
+        [--province CODE] [--no-country] [--profile [N]]
 
 Everything runs inside ONE transaction that is rolled back at the end, so the dataset stays as it
 was and the bench can be run again (each province is a savepoint, as it is its own transaction
@@ -10,8 +10,13 @@ in `manage.py open_campaigns --by-province`). Prints, with the load average befo
 1. one province (default: the one with the most open books): `open_province_campaign`, the
    requests and their events in the chain (what the committees wait for);
 2. the same province again: nothing created (idempotence), and its time;
-3. the notifications of step 1 (`notifications.events.notify_events`, what runs after commit);
+3. the notifications of step 1 (`notifications.events.notify_seq_range`: what the task
+   `notify_event_range` queued by the campaign's commit runs in the worker), and that task again
+   (nothing written twice);
 4. the whole country, province by province (`--no-country` to skip), and again.
+
+`--profile [N]`: step 1 runs under cProfile and the N (30) most expensive functions by
+cumulative time are printed after it (the timing of step 1 then includes the profiler's cost).
 
 The year defaults to the first year after the last one with requests in the dataset (a campaign
 not yet opened), run as on 2 October of that year.
@@ -79,23 +84,34 @@ def biggest_province() -> int:
     return int(row["holder__province_code"])
 
 
-def timed_province(code: int, year: int, on: datetime.date) -> tuple[float, int]:
+def timed_province(code: int, year: int, on: datetime.date, profile: int = 0) -> tuple[float, int]:
     """One province's campaign in its own savepoint (a transaction of its own in production)."""
+    import cProfile
+    import pstats
+
     from django.db import transaction
 
     from books import actions
 
+    profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
     with transaction.atomic():
         results = actions.open_province_campaign(code, year=year, by=None, on=on)
-    return time.perf_counter() - started, sum(r.created_count for r in results.values())
+    if profiler is not None:
+        profiler.disable()
+    seconds = time.perf_counter() - started
+    if profiler is not None:
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(profile)
+    return seconds, sum(r.created_count for r in results.values())
 
 
 def run(args: argparse.Namespace) -> None:
     from django.db import connection, transaction
 
-    from books.models import Event
-    from notifications.events import notify_events
+    from books.models import Event, EventChainHead
+    from notifications.events import notify_seq_range
     from notifications.models import Notification
     from orgs.models import Organisation, OrgKind
 
@@ -105,19 +121,22 @@ def run(args: argparse.Namespace) -> None:
     print(f"database {connection.settings_dict['NAME']}, year {year} (as on {on:%d/%m/%Y}), {load()}")
     try:
         with transaction.atomic():
-            first_event = (Event.objects.order_by("-seq").values_list("pk", flat=True).first() or 0) + 1
+            first_seq = (EventChainHead.objects.values_list("seq", flat=True).first() or 0) + 1
             print(f"province {code}: {load()}")
-            seconds, created = timed_province(code, year, on)
+            seconds, created = timed_province(code, year, on, profile=args.profile)
             print(f"  campaign: {created:,} requests and events in {seconds:.2f} s")
             seconds, again = timed_province(code, year, on)
             print(f"  again: {again:,} created in {seconds:.2f} s")
-            event_ids = list(Event.objects.filter(pk__gte=first_event).values_list("pk", flat=True))
-            print(f"  notifications of its {len(event_ids):,} events: {load()}")
+            last_seq = EventChainHead.objects.values_list("seq", flat=True).get()
+            events = Event.objects.filter(seq__gte=first_seq)
+            print(f"  notifications of its {last_seq - first_seq + 1:,} events (the task): {load()}")
             started = time.perf_counter()
-            with transaction.atomic():
-                notify_events(event_ids)
-            written = Notification.objects.filter(event_id__gte=first_event).count()
+            written = len(notify_seq_range(first_seq, last_seq))
             print(f"  notifications: {written:,} written in {time.perf_counter() - started:.2f} s")
+            started = time.perf_counter()
+            twice = len(notify_seq_range(first_seq, last_seq))
+            print(f"  the task again: {twice:,} written in {time.perf_counter() - started:.2f} s")
+            assert Notification.objects.filter(event__in=events).count() == written
             if not args.no_country:
                 provinces = sorted(
                     set(
@@ -219,6 +238,7 @@ def main() -> None:
     parser.add_argument("--year", type=int)
     parser.add_argument("--province", type=int)
     parser.add_argument("--no-country", action="store_true")
+    parser.add_argument("--profile", type=int, nargs="?", const=30, default=0, metavar="N")
     parser.add_argument("--grow-demo", type=int, metavar="K", help=argparse.SUPPRESS)
     args = parser.parse_args()
     setup()

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.dispatch import Signal
 from django.utils import timezone
@@ -40,7 +40,7 @@ from orgs.models import (
 )
 from orgs.text import nfc
 
-from . import audit, clock
+from . import audit, bulk, clock
 from .errors import InvalidInput, NotAllowed, TransitionError
 from .models import (
     ADDRESS_CHANGE_TRANSITIONS,
@@ -78,8 +78,9 @@ SYSTEM_NAME = "Hệ thống (tác vụ tự động)"
 # A letter the residence side has (or is about to have): the campaign asks through it.
 SENT_LETTERS = (LetterStatus.ISSUED, LetterStatus.RECEIVED)
 
-# Sent with `events=[...]` after `Event.objects.bulk_create`, which sends no post_save
-# (the notifications app listens to both).
+# Sent after a bulk `audit.append` (no post_save) with `events=[...]`, or after
+# `audit.append_rows` with `events=[]`, `event_ids=[...]` and `seq_range=(first, last)`
+# (the notifications app listens to it and to post_save).
 events_bulk_created = Signal()
 
 
@@ -370,10 +371,11 @@ def register_members(rows: Sequence[Mapping[str, Any]], *, by: Any) -> list[Memb
 
     Each row holds `workplace_cell` and the fields register_member takes. The result is the same
     members, books and `member_registered` events as one register_member call per row, in order
-    (tests/actions/test_register_members.py compares the two), in a few statements per call:
+    (tests/performance/test_register_members.py compares the two), in a few statements per call:
     the roles once per committee, every field validated in Python, the card and ID numbers
-    against the database in one query per 500 rows, then bulk inserts and one chain append.
-    A refused row raises `RowRefused` with its index.
+    against the database in one query per 500 rows, then the members and books written as plain
+    values (`books.bulk.insert`: COPY on PostgreSQL) and the events as plain rows
+    (`audit.append_rows`). A refused row raises `RowRefused` with its index.
     """
     if not rows:
         return []
@@ -434,24 +436,62 @@ def register_members(rows: Sequence[Mapping[str, Any]], *, by: Any) -> list[Memb
             taken = Member.objects.filter(**{f"{key}__in": values[start : start + 500]}).values_list(key, flat=True)
             for value in taken:
                 raise RowRefused(first_seen[(key, value)], _duplicate(key))
-    Member.objects.bulk_create(members, batch_size=1000)
-    books = Book.objects.bulk_create(
-        [
-            Book(member=member, term=term, profile=profile, holder=holder, opened_on=opened_on)
-            for member, holder in zip(members, holders, strict=True)
-        ],
-        batch_size=1000,
-    )
-    # the same event register_member writes, one per member (one bulk append to the chain)
+    # Plain values from here: the members were validated above; building a Book and an Event per
+    # member and bulk_create's per-field preparation cost more than writing them.
+    now = timezone.now()
+    member_columns = [f.attname for f in Member._meta.concrete_fields if not f.primary_key]
+    for member in members:
+        member.created_at = member.updated_at = now  # as auto_now(_add) would
+    member_ids = bulk.insert(Member, member_columns, [[m.__dict__[a] for a in member_columns] for m in members])
+    for member, pk in zip(members, member_ids, strict=True):
+        member.pk = pk
+        member._state.adding = False
+        member._state.db = DEFAULT_DB_ALIAS
+    # a book as Book(member=…, term=…, profile=…, holder=…, opened_on=…) is, the rest its defaults
+    book = {f.attname: f.get_default() for f in Book._meta.concrete_fields if not f.primary_key}
+    book.update(term_id=term.pk, profile_id=profile.pk, opened_on=opened_on)
+    book_columns = list(book)
+    member_at, holder_at = book_columns.index("member_id"), book_columns.index("holder_id")
+    book_rows = []
+    for member, holder in zip(members, holders, strict=True):
+        values = [book[a] for a in book_columns]
+        values[member_at], values[holder_at] = member.pk, holder.pk
+        book_rows.append(values)
+    book_ids = bulk.insert(Book, book_columns, book_rows)
+    # the same event register_member writes, one per member (one append to the chain)
+    common = {
+        pk: _event_row("member_registered", acting, members[0], after=BookStatus.OPEN)
+        for pk, acting in acting_for.items()
+    }
     events = [
-        Event(
-            **_event_fields("member_registered", acting_for[holder.pk], member, "", BookStatus.OPEN, member, book, None)
-        )
-        for member, book, holder in zip(members, books, holders, strict=True)
+        {
+            **common[holder.pk],
+            "object_id": str(member.pk),
+            "object_repr": str(member)[:300],
+            "member_id": member.pk,
+            "book_id": book_id,
+            "data": {},
+        }
+        for member, book_id, holder in zip(members, book_ids, holders, strict=True)
     ]
-    audit.append(events)
-    events_bulk_created.send(sender=Event, events=events)
+    event_ids = audit.append_rows(events)
+    events_bulk_created.send(
+        sender=Event, events=[], event_ids=event_ids, seq_range=(events[0]["seq"], events[-1]["seq"])
+    )
     return members
+
+
+def _event_row(verb: str, acting: Acting, obj: models.Model, *, before: str = "", after: str = "") -> dict[str, Any]:
+    """`_event_fields` by attname (`actor_id`, …) for `audit.append_rows`, the part shared by a
+    batch: object_id, object_repr, member_id, book_id and data are the caller's to set per row."""
+    fields = _event_fields(verb, acting, obj, before, after, None, None, None)
+    row: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in ("actor", "actor_org", "content_type", "member", "book"):
+            row[f"{name}_id"] = value.pk if value is not None else None
+        else:
+            row[name] = value
+    return row
 
 
 def _duplicate(key: str) -> InvalidInput:
@@ -1261,34 +1301,37 @@ def _run_campaign(
     if not created:
         return results
     created.sort()
-    content_type = ContentType.objects.get_for_model(CommentRequest)
-    at = clock.now()
-    events = []
+    # plain rows, not Event instances: at 68,000 a province the instances cost more than COPY
+    common = {
+        "at": clock.now(),
+        "actor_id": getattr(acting.user, "pk", None),
+        "actor_name": acting.name,
+        "actor_role": acting.role,
+        "actor_org_id": getattr(acting.organisation, "pk", None),
+        "verb": "comment_requested",
+        "content_type_id": ContentType.objects.get_for_model(CommentRequest).pk,
+        "state_before": "",
+        "state_after": str(CommentStatus.REQUESTED),
+    }
+    rows = []
     for request_id, book_id, member_id, holder_id, residence_committee_id, full_name in created:
         result = results[holder_id]
         result.created_ids.append(request_id)
         counts = result.by_residence_committee
         counts[residence_committee_id] = counts.get(residence_committee_id, 0) + 1
-        events.append(
-            Event(
-                at=at,
-                actor=acting.user,
-                actor_name=acting.name,
-                actor_role=acting.role,
-                actor_org=acting.organisation,
-                verb="comment_requested",
-                content_type=content_type,
-                object_id=str(request_id),
-                object_repr=f"Phiếu nhận xét {year} — {full_name}"[:300],
-                member_id=member_id,
-                book_id=book_id,
-                state_before="",
-                state_after=CommentStatus.REQUESTED,
-                data={"year": year, "residence_committee": residence_committee_id},
-            )
+        rows.append(
+            {
+                **common,
+                "object_id": str(request_id),
+                "object_repr": f"Phiếu nhận xét {year} — {full_name}"[:300],
+                "member_id": member_id,
+                "book_id": book_id,
+                "data": {"year": year, "residence_committee": residence_committee_id},
+            }
         )
-    audit.append(events)
-    events_bulk_created.send(sender=Event, events=events)
+    event_ids = audit.append_rows(rows)
+    # the notifications: in the background for a big campaign (notifications.signals)
+    events_bulk_created.send(sender=Event, events=[], event_ids=event_ids, seq_range=(rows[0]["seq"], rows[-1]["seq"]))
     return results
 
 

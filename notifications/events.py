@@ -440,17 +440,33 @@ def _targets(e: Event, loaded: Loaded) -> tuple[list[Resolution], list[Target]]:
 # --------------------------------------------------------------------------- the batch
 
 
-def notify_events(event_ids: Iterable[int]) -> list[Notification]:
-    """Write the notifications of these events (in order of their ids); returns those created."""
+def notify_events(event_ids: Iterable[int], *, once: bool = False) -> list[Notification]:
+    """Write the notifications of these events (in order of their ids); returns those created.
+
+    `once`: leave out the events that already have a notification (a task run again after a
+    crash or twice by mistake writes nothing twice; each chunk commits on its own).
+    """
     ids = sorted(set(event_ids))
     created: list[Notification] = []
     for start in range(0, len(ids), CHUNK):
         with transaction.atomic():
-            created += _notify_chunk(ids[start : start + CHUNK])
+            created += _notify_chunk(ids[start : start + CHUNK], once=once)
     return created
 
 
-def _notify_chunk(ids: list[int]) -> list[Notification]:
+def notify_seq_range(first_seq: int, last_seq: int) -> list[Notification]:
+    """The notifications of the events first_seq…last_seq of the chain (the task of a big batch).
+
+    Idempotent: an event that already has its notifications is left out.
+    """
+    ids = Event.objects.filter(seq__gte=first_seq, seq__lte=last_seq).order_by().values_list("pk", flat=True)
+    return notify_events(ids, once=True)
+
+
+def _notify_chunk(ids: list[int], *, once: bool = False) -> list[Notification]:
+    if once:
+        told = set(Notification.objects.filter(event_id__in=ids).values_list("event_id", flat=True).distinct())
+        ids = [pk for pk in ids if pk not in told]
     events = list(
         Event.objects.filter(pk__in=ids)
         .select_related("member__workplace_cell__parent", "actor_org", "book")
@@ -613,14 +629,30 @@ class _Batch:
 
 _local = threading.local()
 
+# From this many events, a bulk write that gives its `seq_range` (the October campaign) is
+# notified by a task (`tasks.notify_event_range`), not in the process that wrote it.
+BACKGROUND_FROM = 1000
 
-def notify_after_commit(events: Iterable[Event], using: str | None = None) -> None:
-    """Notify about these new events once the current transaction commits (at once without one).
+
+def notify_in_background(first_seq: int, last_seq: int, using: str | None = None) -> None:
+    """Once the current transaction commits, queue the notifications of events first_seq…last_seq."""
+
+    def enqueue() -> None:
+        from .tasks import notify_event_range
+
+        notify_event_range.enqueue(first_seq, last_seq)
+
+    transaction.on_commit(enqueue, using=using, robust=True)
+
+
+def notify_after_commit(events: Iterable[Event | int], using: str | None = None) -> None:
+    """Notify about these new events (or event ids) once the current transaction commits (at
+    once without one).
 
     All the events of one transaction go in one batch, so an action on 200 members costs the
     same handful of queries as an action on one.
     """
-    ids = {e.pk for e in events if e.pk is not None}
+    ids: set[int] = {pk for pk in (e if isinstance(e, int) else e.pk for e in events) if pk is not None}
     if not ids:
         return
     connection = transaction.get_connection(using)

@@ -7,13 +7,20 @@ from typing import Any
 
 from django.tasks import task
 
-from . import mail, reminders
+from . import events, mail, reminders
 
 
 @task()
 def send_notification_mail(notification_ids: list[int]) -> int:
     """Mail the notifications of one committed action: one digest per recipient."""
     return mail.deliver(notification_ids)
+
+
+@task()
+def notify_event_range(first_seq: int, last_seq: int) -> int:
+    """The notifications of a big bulk write (the October campaign): the events first_seq…last_seq
+    of the chain. Running it again writes nothing twice. Returns how many were written."""
+    return len(events.notify_seq_range(first_seq, last_seq))
 
 
 @task()
