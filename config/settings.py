@@ -278,6 +278,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # What an .xlsx may unpack to (zip directory sizes, checked before anything is read): stops zip bombs.
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(25 * IMPORT_MAX_BYTES)))
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
+# A checked import not confirmed within this many days expires: its checked rows are deleted.
+IMPORT_KEEP_DAYS = int(os.environ.get("IMPORT_KEEP_DAYS", "7"))
 # Scans of paper forms (PDF, JPEG, PNG checked by content): the largest file accepted.
 SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", str(10 * 1000 * 1000)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +30,7 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", "Đang nhập"
     DONE = "done", "Đã nhập"
     FAILED = "failed", "Không nhập được, chưa ghi gì"
+    EXPIRED = "expired", "Quá hạn, chưa nhập"
 
     @property
     def badge(self) -> str:
@@ -48,7 +50,9 @@ class MemberImport(models.Model):
     """One uploaded member list of a workplace committee: checked, then imported all or none.
 
     Only the user who uploaded it, wearing the hat of the same committee, reaches it (by its
-    random token). The file is deleted once imported or refused.
+    random token). The .xlsx is deleted once checked: the import reads the checked rows kept
+    next to it (`checked_path`, their SHA-256 in `checked_digest`), deleted in turn once imported,
+    or when the import expires (`service.expire_stale`).
     """
 
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
@@ -68,6 +72,7 @@ class MemberImport(models.Model):
     note_count = models.PositiveIntegerField(default=0)
     sample = models.JSONField("các dòng đầu", default=list, blank=True)
     imported = models.PositiveIntegerField("số đảng viên đã nhập", default=0)
+    checked_digest = models.CharField("SHA-256 của các dòng đã kiểm tra", max_length=64, blank=True)
     seconds = models.FloatField("thời gian chạy (giây)", null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -88,10 +93,19 @@ class MemberImport(models.Model):
     def state(self) -> ImportStatus:
         return ImportStatus(self.status)
 
+    @property
+    def checked_path(self) -> Path:
+        """The checked rows (spreadsheets.checker.CheckedRows), next to where the upload was stored."""
+        return Path(settings.MEDIA_ROOT) / "imports" / f"{self.token}.rows.jsonl"
+
     def drop_file(self) -> None:
-        """Delete the stored upload (after the import, or when it cannot be used)."""
+        """Delete the stored upload (once checked, or when it cannot be used)."""
         if self.file:
             self.file.delete(save=False)
+
+    def drop_checked(self) -> None:
+        """Delete the checked rows (after the import, or when the import expires)."""
+        self.checked_path.unlink(missing_ok=True)
 
     def record(self, **values: Any) -> None:
         for name, value in values.items():
