@@ -23,7 +23,7 @@ import contextlib
 import datetime
 import hashlib
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,10 +64,24 @@ _TEXT_FIELDS = tuple(
 # --------------------------------------------------------------------------- hashing
 
 
+# One encoder each, made once: `json.dumps` with arguments builds a new encoder per call, and the
+# campaign hashes 68,000 events at a time. `_CANONICAL.encode(x)` == `json.dumps(x, <the same>)`.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_STORED = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+# the last time written in UTC: a bulk append's events usually share one `at` object
+_last_utc: tuple[datetime.datetime | None, str] = (None, "")
+
+
 def _utc(at: datetime.datetime) -> str:
+    global _last_utc
+    last, text = _last_utc
+    if at is last:
+        return text
     if at.tzinfo is None:  # pragma: no cover - USE_TZ is on; a naive time would be a bug upstream
         raise ValueError("Thời điểm của sự kiện phải có múi giờ.")
-    return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    text = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    _last_utc = (at, text)
+    return text
 
 
 def canonical(values: Mapping[str, Any]) -> bytes:
@@ -79,16 +93,25 @@ def canonical(values: Mapping[str, Any]) -> bytes:
     body = {name: values[name] for name in HASHED_FIELDS}
     body["at"] = _utc(values["at"])
     body["v"] = HASH_VERSION
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+    return _CANONICAL.encode(body).encode()
 
 
 def event_hash(values: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(values)).hexdigest()
 
 
+# values a JSON round trip gives back unchanged (not float: NaN must still be refused)
+_FLAT = frozenset({str, int, bool, type(None)})
+
+
 def _as_stored(data: Any) -> Any:
-    """`data` as the database gives it back (JSON round trip: tuples become lists, keys strings)."""
-    return json.loads(json.dumps(data, ensure_ascii=False, allow_nan=False))
+    """`data` as the database gives it back (JSON round trip: tuples become lists, keys strings).
+
+    A flat dict of str keys and str/int/bool/None values comes back as it is: copied, not
+    round-tripped (the campaign's `{"year": …, "residence_committee": …}`)."""
+    if type(data) is dict and all(type(k) is str and type(v) in _FLAT for k, v in data.items()):
+        return dict(data)
+    return json.loads(_STORED.encode(data))
 
 
 # --------------------------------------------------------------------------- appending
@@ -123,8 +146,9 @@ def append_one(event: Event, *, using: str = DEFAULT_DB_ALIAS) -> Event:
     return append([event], using=using, bulk=False)[0]
 
 
-def _chain(rows: Sequence[dict[str, Any]], head_seq: int, prev: str) -> tuple[int, str]:
-    """Number and hash `rows` (attname → value dicts, e.g. instances' `__dict__`) after (head_seq, prev).
+def _chained(rows: Iterable[dict[str, Any]], head_seq: int, prev: str) -> Iterator[dict[str, Any]]:
+    """Number and hash `rows` (attname → value dicts, e.g. instances' `__dict__`) after (head_seq, prev),
+    one at a time (the COPY path writes each row as soon as it is hashed).
 
     Values are first made what the database gives back (text columns as str: an int object_id,
     a TextChoices member; `data` through JSON), so that the hash is the stored rows' hash.
@@ -140,7 +164,13 @@ def _chain(rows: Sequence[dict[str, Any]], head_seq: int, prev: str) -> tuple[in
         row["seq"] = seq
         row["prev_hash"] = prev
         row["hash"] = prev = event_hash(row)
-    return seq, prev
+        yield row
+
+
+def _chain(rows: Sequence[dict[str, Any]], head_seq: int, prev: str) -> None:
+    """Number and hash every row before they are written (bulk_create, save)."""
+    for _row in _chained(rows, head_seq, prev):
+        pass
 
 
 def _move_head(using: str, head_seq: int, seq: int, last_hash: str, last_id: int | None) -> None:
@@ -170,18 +200,20 @@ def append(events: Sequence[Event], *, using: str = DEFAULT_DB_ALIAS, bulk: bool
         for event in events:
             if event.pk is not None:
                 raise PermissionError("Nhật ký sự kiện chỉ được ghi thêm, không được sửa.")
-        seq, prev = _chain([event.__dict__ for event in events], head_seq, prev)
+        rows = [event.__dict__ for event in events]
         if bulk and _copies(using, len(events)):
-            for event, pk in zip(events, _copy([event.__dict__ for event in events], using), strict=True):
+            for event, pk in zip(events, _copy(rows, using, head_seq, prev), strict=True):
                 event.pk = pk
                 event._state.adding = False
                 event._state.db = using
-        elif bulk:
-            Event.objects.using(using).bulk_create(events)
         else:
-            for event in events:
-                event.save(using=using)
-        _move_head(using, head_seq, seq, prev, events[-1].pk)
+            _chain(rows, head_seq, prev)
+            if bulk:
+                Event.objects.using(using).bulk_create(events)
+            else:
+                for event in events:
+                    event.save(using=using)
+        _move_head(using, head_seq, events[-1].seq, events[-1].hash, events[-1].pk)
     return list(events)
 
 
@@ -203,9 +235,8 @@ def append_rows(rows: Sequence[dict[str, Any]], *, using: str = DEFAULT_DB_ALIAS
         return [event.pk for event in events]
     with transaction.atomic(using=using, savepoint=False):
         head_seq, prev = _locked_head(using)
-        seq, prev = _chain(rows, head_seq, prev)
-        ids = _copy(rows, using)
-        _move_head(using, head_seq, seq, prev, ids[-1])
+        ids = _copy(rows, using, head_seq, prev)
+        _move_head(using, head_seq, rows[-1]["seq"], rows[-1]["hash"], ids[-1])
     return ids
 
 
@@ -222,7 +253,7 @@ def _copies(using: str, count: int) -> bool:
 
 def _json(value: Any) -> str:
     # as the JSONField would write it (no encoder; COPY's text form is parsed into jsonb)
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _STORED.encode(value)
 
 
 def _copy_columns() -> list[tuple[str, str, Any]]:
@@ -232,18 +263,21 @@ def _copy_columns() -> list[tuple[str, str, Any]]:
         if model_field.primary_key or model_field.column is None:
             continue
         internal = model_field.get_internal_type()
-        # text is already str (`_chain`); psycopg writes ints, datetimes and None itself
+        # text is already str (`_chained`); psycopg writes ints, datetimes and None itself
         convert = _json if internal == "JSONField" else None
         columns.append((model_field.column, model_field.attname, convert))
     return columns
 
 
-def _copy(rows: Sequence[Mapping[str, Any]], using: str) -> list[int]:
-    """Write chained rows with `COPY … FROM STDIN` (psycopg 3); returns their new ids, in order.
+def _copy(rows: Sequence[dict[str, Any]], using: str, head_seq: int, prev: str) -> list[int]:
+    """Chain `rows` after (head_seq, prev) and write them with `COPY … FROM STDIN` (psycopg 3);
+    returns their new ids, in order.
 
     The ids are taken from the table's own sequence first (increasing, as bulk_create's would
     be), so the rows are the same as bulk_create writes; constraints (unique seq, the deferred
-    foreign keys) and triggers apply to COPY as to INSERT.
+    foreign keys) and triggers apply to COPY as to INSERT. Each row is hashed just before it is
+    written: psycopg sends the data in blocks as it goes, so the server inserts one block while
+    Python hashes the next.
     """
     connection = connections[using]
     qn = connection.ops.quote_name
@@ -260,7 +294,7 @@ def _copy(rows: Sequence[Mapping[str, Any]], using: str) -> list[int]:
         fields = [(attname, convert) for _, attname, convert in columns]
         # the psycopg cursor under Django's wrapper
         with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
-            for pk, row in zip(ids, rows, strict=True):
+            for pk, row in zip(ids, _chained(rows, head_seq, prev), strict=True):
                 copy.write_row(
                     (pk, *[row[attname] if convert is None else convert(row[attname]) for attname, convert in fields])
                 )
