@@ -53,7 +53,8 @@ DRAFTS = [
 ]
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-PAGE_COUNT = re.compile(r"Trang [\d.]+ / ([\d.]+)")
+# the pager (templates/web/partials/keyset_pager.html) links numbered pages "?trang=N" while a list is short
+PAGE_LINK = re.compile(r'[?&;]trang=(\d+)|aria-current="page">(\d+)<')
 
 
 def take(role: str) -> str:
@@ -69,8 +70,8 @@ def ids(html: str, prefix: str) -> list[int]:
 
 
 def last_page(html: str) -> int:
-    """How many pages a list has, from its pager ("Trang 1 / 7"); 1 without a pager."""
-    numbers = [int(n.replace(".", "")) for n in PAGE_COUNT.findall(html)]
+    """How many numbered pages a list has, from its pager's links; 1 without a pager."""
+    numbers = [int(link or current) for link, current in PAGE_LINK.findall(html)]
     return max(numbers, default=1)
 
 
