@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "documents",
     "privacy",
     "dataset",
+    "tallies",
 ]
 
 MIDDLEWARE = [

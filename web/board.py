@@ -25,6 +25,7 @@ from books.models import CommentStatus, LetterStatus
 from books.queries import campaign_year
 from orgs.models import Organisation, OrgKind
 from orgs.text import fold, name_sort_key
+from tallies import read as tallies
 
 from .common import hat_required, paginate, scope_of
 from .keyset import DATE, DIGITS, Key, keyset_page
@@ -66,6 +67,7 @@ class Row:
     overdue: int = 0
     rated: int = 0
     rated_without: int = 0
+    refreshed_at: datetime.datetime | None = None  # when the figures were counted (tallies)
 
     @property
     def returned(self) -> int:
@@ -165,7 +167,27 @@ def workplace_committees(scope: access.Scope, today: datetime.date, search: str 
     return orgs
 
 
+def _tally_rows(scope: access.Scope, today: datetime.date, orgs: QuerySet[Organisation]) -> list[Row]:
+    committees = list(orgs)
+    counted = tallies.figures(committees, campaign_year(today), today, scope.provinces)
+    rows = _merge(committees, {pk: figures.counts for pk, figures in counted.items()})
+    for row in rows:
+        row.refreshed_at = counted[row.org.pk].refreshed_at if row.org else None
+    return rows
+
+
 def commune_rows(scope: access.Scope, today: datetime.date, orgs: QuerySet[Organisation]) -> list[Row]:
+    """The figures of each residence committee, read from the maintained counts (tallies). Two queries
+    whatever the size of the province; the same numbers as `live_commune_rows`."""
+    return _tally_rows(scope, today, orgs)
+
+
+def workplace_rows(scope: access.Scope, today: datetime.date, orgs: QuerySet[Organisation]) -> list[Row]:
+    """The figures of each workplace committee, from the tallies (as `live_workplace_rows`). Two queries."""
+    return _tally_rows(scope, today, orgs)
+
+
+def live_commune_rows(scope: access.Scope, today: datetime.date, orgs: QuerySet[Organisation]) -> list[Row]:
     """Letters received / waiting and the year's comments of each residence committee. Three queries."""
     year = campaign_year(today)
     ids = orgs.values("pk")
@@ -176,7 +198,7 @@ def commune_rows(scope: access.Scope, today: datetime.date, orgs: QuerySet[Organ
     return _merge(list(orgs), letters, comments)
 
 
-def workplace_rows(scope: access.Scope, today: datetime.date, orgs: QuerySet[Organisation]) -> list[Row]:
+def live_workplace_rows(scope: access.Scope, today: datetime.date, orgs: QuerySet[Organisation]) -> list[Row]:
     """Letters, the year's comments and ratings of each workplace committee. Four queries."""
     year = campaign_year(today)
     ids = orgs.values("pk")
@@ -370,6 +392,7 @@ def _completion(request: HttpRequest, side: str) -> HttpResponse:
         "totals": totals,
         "chart": bar_chart(f"chart-{side}", rows),
         "stacked": stacked_bar(f"stacked-{side}", totals),
+        "stale_since": tallies.stale_since([row.refreshed_at for row in rows]),
     }
     return render(request, f"web/board/{'communes' if side == 'residence' else 'workplaces'}.html", context)
 
@@ -432,7 +455,8 @@ def _detail(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     sort = sort if sort in DETAIL_SORTS else "tre"
     search = request.GET.get("q", "").strip()
     one = Organisation.objects.filter(pk=org.pk)
-    (row,) = commune_rows(scope, today, one) if side == "residence" else workplace_rows(scope, today, one)
+    # counted live: one committee costs what its size costs, and the list below is live too
+    (row,) = live_commune_rows(scope, today, one) if side == "residence" else live_workplace_rows(scope, today, one)
     committee = "residence_committee" if side == "residence" else "requesting_committee"
     items: QuerySet[Any]
     if tab == OVERDUE:

@@ -280,6 +280,19 @@ def test_the_summary_prints_timings_rows_and_logins(dataset):
     assert re.search(r"cq\d+\.vanthu", output) and "solienhe-bench" in output
 
 
+def test_the_board_s_figures_are_counted_at_the_end_and_equal_a_recount(dataset):
+    import datetime
+
+    from tallies.models import CommitteeTally
+    from tests.tallies.recount import assert_tallies_equal_a_recount
+
+    committees = Organisation.objects.filter(kind__in=[OrgKind.RESIDENCE_COMMITTEE, OrgKind.WORKPLACE_COMMITTEE])
+    counted = CommitteeTally.objects.filter(year=2026).values_list("organisation_id", flat=True)
+    assert set(counted) == set(committees.values_list("pk", flat=True))
+    assert re.search(r"tallies_committeetally\s+\d", dataset["output"])
+    assert_tallies_equal_a_recount(datetime.date(2026, 11, 27))
+
+
 def test_a_second_run_refuses_a_database_that_has_data_or_skips_it_with_if_empty(dataset):
     counts = {m: m._default_manager.count() for m in LOADED}
     with pytest.raises(CommandError, match="đã có dữ liệu"):

@@ -89,11 +89,10 @@ def test_with_the_database_queue_the_mail_waits_for_the_worker(emails, committed
     with committed(), time_machine.travel(JAN):
         actions.issue_letter(cast.member, by=cast.finance_clerk)
     assert mail.outbox == []
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "notifications.tasks.send_notification_mail"
+    task = DBTaskResult.objects.get(task_path="notifications.tasks.send_notification_mail")
     worker()
     assert [m.to for m in mail.outbox] == [["hoa@longchau.vn"]]
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert DBTaskResult.objects.get(pk=task.pk).status == "SUCCESSFUL"
 
 
 def test_work_done_before_the_worker_ran_is_not_mailed(emails, committed, worker):

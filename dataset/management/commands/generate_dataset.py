@@ -58,14 +58,29 @@ class Command(BaseCommand):
                 conn.commit()
                 report.seconds["COMMIT"] = time.monotonic() - t0
                 self._summary(conn, report, time.monotonic() - started)
+            self.stdout.write(
+                "Số liệu tổng hợp (tallies) chưa đếm: chạy DATABASE_URL=<cơ sở dữ liệu ấy> "
+                "manage.py refresh_tallies --all."
+            )
             return
         if connection.vendor != "postgresql":
             raise CommandError("generate_dataset chỉ chạy trên PostgreSQL (đặt DATABASE_URL=postgres://…).")
         with transaction.atomic():
             connection.ensure_connection()
             report = self._run(connection.connection, members, seed, workers, keep_indexes, full_history, if_empty)
+            if report is not None:
+                self._tallies(report)
         if report is not None:
             self._summary(connection.connection, report, time.monotonic() - started)
+
+    def _tallies(self, report):
+        """The board's figures of every committee (tallies), set-based: a few grouped queries a province."""
+        from tallies.refresh import refresh_all
+
+        t0 = time.monotonic()
+        done = refresh_all()
+        report.seconds["số liệu tổng hợp (tallies)"] = time.monotonic() - t0
+        report.rows["tallies_committeetally"] = done.rows
 
     def _run(self, conn, members, seed, workers, keep_indexes, full_history, if_empty):
         with conn.cursor() as cur:
