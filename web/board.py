@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from books import access, clock
-from books.models import CommentStatus, LetterStatus
+from books.models import AnnualRating, CommentRequest, CommentStatus, IntroductionLetter, LetterStatus
 from books.queries import campaign_year
 from orgs.models import Organisation, OrgKind
 from orgs.text import fold, name_sort_key
@@ -462,7 +462,8 @@ def _detail(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     if tab == OVERDUE:
         requests = access.comments(scope).filter(**{committee: org, "year": year})
         order = LATE_FIRST if sort == "tre" else BY_NAME
-        items = _late_requests(requests, today).select_related(
+        items = _late_requests(requests, today)
+        shown = _late_requests(CommentRequest.objects.all(), today).select_related(
             "book__member", "book__member__workplace_cell__parent", "residence_committee", "residence_cell"
         )
     elif tab == WAITING:
@@ -470,19 +471,18 @@ def _detail(request: HttpRequest, pk: int, side: str) -> HttpResponse:
             **({"residence_committee": org} if side == "residence" else {"book__holder": org})
         )
         order = WAITING_LONGEST if sort == "tre" else BY_NAME
-        items = _waiting_letters(letters).select_related(
+        items = _waiting_letters(letters)
+        shown = IntroductionLetter.objects.select_related(
             "book__member", "book__member__workplace_cell__parent", "residence_committee", "carried_over_from"
         )
     else:
-        items = (
-            access.ratings(scope)
-            .filter(book__holder=org, year=year, without_comment=True)
-            .select_related("book__member", "book__member__workplace_cell__parent")
-        )
+        items = access.ratings(scope).filter(book__holder=org, year=year, without_comment=True)
+        shown = AnnualRating.objects.select_related("book__member", "book__member__workplace_cell__parent")
         order = BY_NAME
     if fold(search):
         items = items.filter(book__member__search_text__contains=fold(search))
-    page = keyset_page(request, items, order)
+    # the page's ids from the scoped list, its rows by id from `shown` (web/keyset.py)
+    page = keyset_page(request, items, order, rows_from=shown)
     for item in page.object_list:
         since = getattr(item, "late_due", None) or getattr(item, "issued_on", None)
         item.days_late = (today - since).days if since else None

@@ -208,10 +208,19 @@ def keyset_page(
     *,
     per_page: int = PAGE_SIZE,
     cap: int | None = None,
+    rows_from: QuerySet[Any] | None = None,
 ) -> KeysetPage:
-    """The page of `queryset` the request asks for, in the order of `keys` (the last one unique)."""
+    """The page of `queryset` the request asks for, in the order of `keys` (the last one unique).
+
+    `rows_from`: where the page's rows are loaded from by id, with what the screen shows of them
+    (select_related, computed columns) — without the scope's filter, which the ids have been
+    through already (the ids come from `queryset` only). By default `queryset` itself, so that a
+    scope's semi-join is computed again for the 50 ids (≈ 45 ms for a committee of 5,629 books).
+    """
     cap = CAP if cap is None else cap
-    annotated = queryset.annotate(**{_alias(i): key.expression() for i, key in enumerate(keys)})
+    aliases = {_alias(i): key.expression() for i, key in enumerate(keys)}
+    annotated = queryset.annotate(**aliases)
+    loader = annotated if rows_from is None else rows_from.annotate(**aliases)
     forward = [f"-{_alias(i)}" if k.descending else _alias(i) for i, k in enumerate(keys)]
     backward = [_alias(i) if k.descending else f"-{_alias(i)}" for i, k in enumerate(keys)]
 
@@ -224,26 +233,26 @@ def keyset_page(
     if after is not None:
         # the rows up to the cursor (itself included, if it still exists) come before this page
         up_to = _capped_count(annotated.filter(_after(keys, after, backwards=True, inclusive=True)), cap)
-        rows = _load(annotated, annotated.filter(_after(keys, after)).order_by(*forward)[: per_page + 1])
+        rows = _load(loader, annotated.filter(_after(keys, after)).order_by(*forward)[: per_page + 1])
         start = up_to + 1 if up_to <= cap else None
         more_before = up_to > 0
     elif (
         before is not None
         and (ahead := _capped_count(annotated.filter(_after(keys, before, backwards=True)), cap)) > per_page
     ):
-        found = _load(annotated, annotated.filter(_after(keys, before, backwards=True)).order_by(*backward)[:per_page])
+        found = _load(loader, annotated.filter(_after(keys, before, backwards=True)).order_by(*backward)[:per_page])
         found.reverse()
         rows = [*found, None]  # the cursor row follows: there is a next page
         start = ahead - per_page + 1 if ahead <= cap else None
         more_before = True
     elif before is None and number is not None and 1 < number <= LINKED_PAGES and (number - 1) * per_page < count:
         offset = (number - 1) * per_page
-        rows = _load(annotated, annotated.order_by(*forward)[offset : offset + per_page + 1])
+        rows = _load(loader, annotated.order_by(*forward)[offset : offset + per_page + 1])
         start = offset + 1
         more_before = True
     else:
         # the first page; also "Trang trước" from the second page (at most a page before it)
-        rows = _load(annotated, annotated.order_by(*forward)[: per_page + 1])
+        rows = _load(loader, annotated.order_by(*forward)[: per_page + 1])
     has_next = len(rows) > per_page
     rows = [row for row in rows[:per_page] if row is not None]
 

@@ -398,7 +398,8 @@ def members(request: HttpRequest) -> HttpResponse:
     cells = _workplace_cells(request)
     filters = MemberFilter(request.GET, cells=cells)
     rows = filters.apply(with_book_state(access.members(scope_of(request))))
-    page = keyset_page(request, rows.select_related("workplace_cell", "residence_commune"), MEMBER_ORDER)
+    shown = with_book_state(Member.objects.all()).select_related("workplace_cell", "residence_commune")
+    page = keyset_page(request, rows, MEMBER_ORDER, rows_from=shown)
     for member in page:
         _value, member.state_label, member.state_colour = STATES[member.state]  # type: ignore[attr-defined]
     return render(
@@ -1143,7 +1144,7 @@ def returned(request: HttpRequest) -> HttpResponse:
         requests = requests.filter(status=CommentStatus.RETURNED)
     q = request.GET.get("q", "")
     requests = _search_books(requests, q, "book__member__")
-    page = keyset_page(request, _comment_rows(requests), RETURNED_ORDER)
+    page = keyset_page(request, requests, RETURNED_ORDER, rows_from=_comment_rows(CommentRequest.objects.all()))
     return render(
         request,
         "web/workplace/returned.html",
@@ -1235,7 +1236,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("pk"))
         .order_by("residence_committee__name", "residence_committee")
     )
-    page = keyset_page(request, _comment_rows(requests), OVERDUE_ORDER)
+    page = keyset_page(request, requests, OVERDUE_ORDER, rows_from=_comment_rows(CommentRequest.objects.all()))
     return render(
         request,
         "web/workplace/overdue.html",

@@ -260,3 +260,14 @@ def test_the_overdue_list_pages_through_committees_named_with_commas(client, cas
     assert len(expected) >= 130
     assert [pk for page in forward for pk in page] == expected
     assert backward == forward
+
+
+def test_a_cursor_from_another_committees_list_shows_only_ones_own_rows(client, cast):
+    bulk_members(cast, 80)
+    nurse = cast.member_factory(full_name="Đỗ Thị Y Tá", cell=cast.health_cell)
+    login(client, cast.finance_clerk)
+    theirs = link(client.get(MEMBERS), "next")
+    login(client, cast.health_secretary)
+    for params in ({}, {"sau": QueryDict(theirs)["sau"]}, {"truoc": QueryDict(theirs)["sau"]}):
+        seen = [m.pk for m in client.get(MEMBERS, params).context["page"]]
+        assert set(seen) <= {nurse.pk}
