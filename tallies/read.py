@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from orgs.models import Organisation, OrgKind
@@ -23,6 +26,7 @@ from .refresh import ALL, COMMENT_FIELDS, LETTER_FIELDS, RATING_FIELDS, affected
 # Figures older than this say on the page when they were counted.
 STALE_AFTER = datetime.timedelta(minutes=5)
 SUMMED = (*LETTER_FIELDS, *COMMENT_FIELDS, *RATING_FIELDS)
+FIELDS = ("organisation_id", "workplace_province", "refreshed_at", "at_cell_due", "at_committee_due", *SUMMED)
 
 
 @dataclass
@@ -32,18 +36,31 @@ class Figures:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*SUMMED, "overdue"), 0))
     refreshed_at: datetime.datetime | None = None
 
-    def add(self, tally: CommitteeTally, today: datetime.date) -> None:
+    def add(self, row: dict[str, Any], today: datetime.date) -> None:
         for name in SUMMED:
-            self.counts[name] += getattr(tally, name)
-        self.counts["overdue"] += tally.overdue(today)
+            self.counts[name] += row[name]
+        self.counts["overdue"] += overdue(row, today)
 
 
-def _rows(org_ids: Collection[int], year: int) -> list[CommitteeTally]:
-    """The rows of these committees for `year`. One query; when some have no row, or the current
-    transaction changed figures, those are counted first, in one refresh."""
+def overdue(row: dict[str, Any], today: datetime.date) -> int:
+    """CommitteeTally.overdue on a row read with `.values()` (no model instance: a province has thousands)."""
+    day = today.isoformat()
+    return sum(n for due, n in row["at_cell_due"].items() if due < day) + sum(
+        n for due, n in row["at_committee_due"].items() if due < day
+    )
+
+
+def _rows(org_ids: Collection[int], year: int, provinces: Collection[int] | None = None) -> list[dict[str, Any]]:
+    """The rows of these committees for `year` (of members working in `provinces`, and each committee's
+    own row), as dicts. One query; when some committee has no row, or the current transaction changed
+    figures, those are counted first, in one refresh."""
+    wanted = CommitteeTally.objects.filter(organisation_id__in=list(org_ids), year=year)
+    if provinces is not None:  # each committee's own row (always written) tells that it was counted
+        own = Coalesce(F("organisation__province_code"), 0)
+        wanted = wanted.filter(Q(workplace_province__in=list(provinces)) | Q(workplace_province=own))
     taken = pending.take()
-    rows = list(CommitteeTally.objects.filter(organisation_id__in=list(org_ids), year=year))
-    missing = set(org_ids) - {row.organisation_id for row in rows}
+    rows = list(wanted.values(*FIELDS))
+    missing = set(org_ids) - {row["organisation_id"] for row in rows}
     if taken is None and not missing:
         return rows
     touched, parts = affected(*taken, year) if taken is not None else (set(), frozenset[str]())
@@ -51,7 +68,7 @@ def _rows(org_ids: Collection[int], year: int) -> list[CommitteeTally]:
         refresh_all(year)
     else:
         refresh(touched | missing, year, ALL if missing else parts)
-    return list(CommitteeTally.objects.filter(organisation_id__in=list(org_ids), year=year))
+    return list(wanted.values(*FIELDS))
 
 
 def figures(
@@ -59,11 +76,11 @@ def figures(
 ) -> dict[int, Figures]:
     """{committee id: Figures} over the books of members working in `provinces` (None: all). One query."""
     result = {org.pk: Figures() for org in orgs}
-    for row in _rows(result.keys(), year):
-        figures = result[row.organisation_id]
-        if figures.refreshed_at is None or row.refreshed_at < figures.refreshed_at:
-            figures.refreshed_at = row.refreshed_at
-        if provinces is None or row.workplace_province in provinces:
+    for row in _rows(result.keys(), year, provinces):
+        figures = result[row["organisation_id"]]
+        if figures.refreshed_at is None or row["refreshed_at"] < figures.refreshed_at:
+            figures.refreshed_at = row["refreshed_at"]
+        if provinces is None or row["workplace_province"] in provinces:
             figures.add(row, today)
     return result
 
@@ -104,9 +121,9 @@ def province(province_code: int, year: int, today: datetime.date, limit: int = 1
     late: dict[int, int] = dict.fromkeys(orgs, 0)
     refreshed: list[datetime.datetime | None] = []
     for row in _rows(orgs.keys(), year):
-        refreshed.append(row.refreshed_at)
-        late[row.organisation_id] += row.overdue(today)
-        if orgs[row.organisation_id].kind == OrgKind.RESIDENCE_COMMITTEE:
+        refreshed.append(row["refreshed_at"])
+        late[row["organisation_id"]] += overdue(row, today)
+        if orgs[row["organisation_id"]].kind == OrgKind.RESIDENCE_COMMITTEE:
             totals.add(row, today)
     counts = totals.counts
 
