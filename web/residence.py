@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -319,11 +319,18 @@ class RegisterFilter(forms.Form):
 
 
 def _workplace_committees(rows: QuerySet[ResidenceRegisterEntry]) -> list[Organisation]:
-    """The workplace committees of the members in the register (for the filter). One query."""
-    cells = rows.values("member__workplace_cell")
-    parents = rows.values("member__workplace_cell__parent")
-    committees = Organisation.objects.filter(kind=OrgKind.WORKPLACE_COMMITTEE).filter(
-        Q(pk__in=cells) | Q(pk__in=parents)
+    """The workplace committees of the members in the register (for the filter). One query.
+
+    A member's committee is their cell's parent, or their "cell" itself for a chi bộ cơ sở: one
+    pass over the register (two `IN (…)` subqueries read the committee's 9,257 rows twice at 2.5 M).
+    """
+    cell = "member__workplace_cell"
+    committee = Case(
+        When(**{f"{cell}__kind": OrgKind.WORKPLACE_CELL}, then=F(f"{cell}__parent_id")),
+        default=F(f"{cell}_id"),
+    )
+    committees = Organisation.objects.filter(
+        kind=OrgKind.WORKPLACE_COMMITTEE, pk__in=rows.order_by().annotate(committee=committee).values("committee")
     )
     return sorted(committees, key=lambda c: natural_key(c.name))
 

@@ -271,3 +271,17 @@ def test_a_cursor_from_another_committees_list_shows_only_ones_own_rows(client, 
     for params in ({}, {"sau": QueryDict(theirs)["sau"]}, {"truoc": QueryDict(theirs)["sau"]}):
         seen = [m.pk for m in client.get(MEMBERS, params).context["page"]]
         assert set(seen) <= {nurse.pk}
+
+
+def test_the_register_filter_offers_each_members_workplace_committee_cells_parent_or_chi_bo_co_so(client, cast):
+    from orgs.models import Organisation, OrgKind
+
+    grassroots = Organisation.objects.create(
+        kind=OrgKind.WORKPLACE_COMMITTEE, name="Chi bộ Bưu điện tỉnh", parent=cast.finance.parent, province_code=86
+    )
+    members = residence_rows.bulk_members(cast, 3)
+    Member.objects.filter(pk=members[0].pk).update(workplace_cell=grassroots)
+    login(client, cast.lc_clerk)
+    offered = dict(client.get(REGISTER).context["filters"].fields["noi_cong_tac"].choices)
+    assert str(grassroots.pk) in offered and str(cast.finance.pk) in offered
+    assert str(cast.finance_cell.pk) not in offered and str(cast.finance.parent.pk) not in offered
