@@ -505,14 +505,24 @@ class CommentRequest(models.Model):
     reason_note = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=12, choices=CommentStatus.choices, default=CommentStatus.REQUESTED)
     letter = models.ForeignKey(IntroductionLetter, on_delete=models.PROTECT, related_name="comments")
-    requesting_committee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    residence_committee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="comment_requests")
+    # No single-column indexes where a composite of Meta.indexes starts with the column, and none on
+    # the users' foreign keys (nothing looks a request up by its signer): every index is written
+    # for each of the ≈ 2 M requests of an October (docs/performance.md, "October campaign").
+    requesting_committee = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
+    residence_committee = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="comment_requests", db_index=False
+    )
     residence_cell = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="cell_comment_requests"
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cell_comment_requests",
+        db_index=False,
     )
     requested_on = models.DateField("ngày đề nghị")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     due_on = models.DateField("hạn nhận xét")
     return_due_on = models.DateField("hạn gửi lại")
@@ -525,20 +535,20 @@ class CommentRequest(models.Model):
     drafted_at = models.DateTimeField(null=True, blank=True)
     signed_on = models.DateField("ngày ký nhận xét", null=True, blank=True)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     signer_name = models.CharField(max_length=120, blank=True)
     signer_title = models.CharField(max_length=40, blank=True)
     entered_on_behalf_of = models.CharField("nhập thay cho", max_length=200, blank=True)
     certified_on = models.DateField("ngày xác nhận", null=True, blank=True)
     certified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     certifier_name = models.CharField(max_length=120, blank=True)
     returned_on = models.DateField("ngày gửi lại", null=True, blank=True)
     acknowledged_on = models.DateField("ngày nhận lại", null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     cancelled_on = models.DateField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
