@@ -1,6 +1,6 @@
 # The doors: make run, make test, make lint. `make help` lists them all.
 .DEFAULT_GOAL := help
-# make test runs lint, SQLite and PostgreSQL side by side itself (scripts/test-all.sh).
+# test runs lint, then SQLite, then PostgreSQL, in that order even under make -j.
 .NOTPARALLEL:
 .PHONY: help setup run lint test test-sqlite test-pg fuzz load bench check-deploy clean
 
@@ -30,8 +30,7 @@ lint: setup ## ruff check, ruff format --check, mypy on the domain code, no miss
 	$(VENV)/bin/mypy
 	$(MANAGE) makemigrations --check --dry-run
 
-test: setup ## lint, the whole suite on SQLite and on a throwaway PostgreSQL, side by side (scripts/test-all.sh)
-	@MAKE="$(MAKE)" scripts/test-all.sh
+test: lint test-sqlite test-pg ## lint, then the whole suite on SQLite, then on a throwaway PostgreSQL
 
 # The SQLite URL is explicit so that a DATABASE_URL in the environment or in .env cannot leak in.
 test-sqlite: setup ## the whole suite on SQLite
