@@ -11,7 +11,7 @@ MANAGE := $(VENV_PYTHON) manage.py
 # Extra pytest arguments, e.g. make test-sqlite ARGS="-k walkthrough -x"
 ARGS ?=
 PYTEST_WORKERS ?= 2
-PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(ARGS)
+PYTEST := $(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider --durations=25 $(ARGS)
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -41,9 +41,10 @@ test-pg: setup ## the whole suite on a throwaway PostgreSQL cluster (scripts/wit
 
 # make test runs 20 generated examples per API operation and caller (> 2,000 requests); this, 300.
 FUZZ_EXAMPLES ?= 300
-fuzz: setup ## a long schemathesis run against the API (FUZZ_EXAMPLES per operation and caller), on SQLite
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 $(VENV)/bin/pytest -p no:cacheprovider \
-		-o timeout=0 -s tests/fuzz $(ARGS)
+WORKFLOW_EXAMPLES ?= 200
+fuzz: setup ## long runs: schemathesis (FUZZ_EXAMPLES per operation and caller), the workflow state machine (WORKFLOW_EXAMPLES)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) WORKFLOW_EXAMPLES=$(WORKFLOW_EXAMPLES) DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3 \
+		$(VENV)/bin/pytest -p no:cacheprovider -o timeout=0 -s tests/fuzz tests/test_workflow_stateful.py $(ARGS)
 
 # Not part of make test: minutes of CPU on a throwaway PostgreSQL. ARGS="--run-time 30s" for a smoke run.
 load: setup ## 100 simulated users for 5 minutes against gunicorn + PostgreSQL (bench/load, docs/reliability.md)

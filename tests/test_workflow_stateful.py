@@ -760,7 +760,9 @@ def test_random_workflows_keep_the_invariants(db):
     run_state_machine_as_test(
         Workflow,
         settings=settings(
-            max_examples=40,
+            # make test: 20 sequences of 40 steps (tests/tallies runs the same machine again, 12 × 30);
+            # make fuzz: WORKFLOW_EXAMPLES=200
+            max_examples=int(os.environ.get("WORKFLOW_EXAMPLES", "20")),
             stateful_step_count=40,
             deadline=None,  # a step is a few database transactions; its time says nothing
             derandomize=True,  # the same examples on every run, here and in CI
