@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from . import bulk
 from .models import Event, EventChainHead
 
 GENESIS = "0" * 64
@@ -285,11 +286,7 @@ def _copy(rows: Sequence[dict[str, Any]], using: str, head_seq: int, prev: str) 
     columns = _copy_columns()
     pk_column = str(Event._meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [qn(table), pk_column, len(rows)],
-        )
-        ids = sorted(int(pk) for (pk,) in cursor.fetchall())
+        ids = bulk.reserve_ids(cursor, qn(table), pk_column, len(rows))
         names = ", ".join(qn(column) for column in (pk_column, *[column for column, _, _ in columns]))
         fields = [(attname, convert) for _, attname, convert in columns]
         # the psycopg cursor under Django's wrapper

@@ -49,6 +49,15 @@ def _converters(model: type[models.Model], attnames: Sequence[str], using: str) 
     return out
 
 
+def reserve_ids(cursor: Any, table: str, pk_column: str, count: int) -> list[int]:
+    """PostgreSQL: `count` new ids from the table's sequence, increasing (as bulk_create's would be),
+    for rows written with COPY (`table` quoted)."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk_column, count]
+    )
+    return sorted(int(pk) for (pk,) in cursor.fetchall())
+
+
 def insert(
     model: type[models.Model],
     attnames: Sequence[str],
@@ -75,11 +84,7 @@ def insert(
     table = qn(meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk_column, len(prepared)],
-            )
-            ids = sorted(int(pk) for (pk,) in cursor.fetchall())
+            ids = reserve_ids(cursor, table, pk_column, len(prepared))
             names = ", ".join(qn(column) for column in (pk_column, *columns))
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for pk, values in zip(ids, prepared, strict=True):
