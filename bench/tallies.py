@@ -60,23 +60,6 @@ def timed(call: Callable[[], Any], repeat: int) -> tuple[float, float, int]:
     return statistics.median(times), p95, len(ctx.captured_queries)
 
 
-def biggest_province() -> int:
-    from django.db.models import Count
-
-    from books.models import Book, BookStatus
-
-    row = (
-        Book.objects.filter(status=BookStatus.OPEN)
-        .values("holder__province_code")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-        .first()
-    )
-    if row is None:
-        raise SystemExit("no open book in this database")
-    return int(row["holder__province_code"])
-
-
 def explain(reads: list[tuple[str, Callable[[], Any]]]) -> None:
     """Each read's queries with their EXPLAIN (ANALYZE, BUFFERS): the live ones are the pages' queries
     before the tallies."""
@@ -106,6 +89,7 @@ def run(args: argparse.Namespace) -> None:
     from django.db import connection, transaction
     from django.db.models import Max
 
+    from bench.campaign import biggest_province  # the same choice as the campaign's bench
     from books import access, actions, clock
     from books.models import CommentRequest, EventChainHead
     from books.queries import campaign_year, province_overview, province_overview_recount
