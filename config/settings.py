@@ -80,6 +80,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: answers GET /healthz (the load balancer's probe, by IP over plain http) before the
+    # https redirect and the ALLOWED_HOSTS check (config/healthz.py)
+    "config.healthz.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

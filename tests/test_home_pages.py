@@ -112,15 +112,65 @@ def test_healthz_answers_when_the_database_does(client, db):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_says_503_when_the_database_fails(client, db, monkeypatch):
+def _database_down(patch):
     from django.db import OperationalError
     from django.db.backends.utils import CursorWrapper
 
     def broken(self, sql, params=None):
         raise OperationalError("down")
 
+    patch.setattr(CursorWrapper, "execute", broken)
+
+
+def test_healthz_says_503_when_the_database_fails(client, db, monkeypatch):
     with monkeypatch.context() as patch:
-        patch.setattr(CursorWrapper, "execute", broken)
+        _database_down(patch)
         response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "OperationalError"}
+
+
+@pytest.fixture
+def production(settings):
+    """The production settings that stop a probe: https redirect and a real ALLOWED_HOSTS."""
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["example.org"]
+    return settings
+
+
+def test_in_production_a_probe_by_ip_over_plain_http_gets_200(client, db, production):
+    # the same request to any other page is refused: the settings are really in force
+    assert client.get("/dang-nhap/", HTTP_HOST="10.0.0.5").status_code == 400
+    assert client.get("/dang-nhap/", HTTP_HOST="example.org").status_code == 301
+
+    response = client.get("/healthz", HTTP_HOST="10.0.0.5")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert client.head("/healthz", HTTP_HOST="10.0.0.5").status_code == 200
+
+
+def test_in_production_a_probe_by_ip_gets_503_when_the_database_is_down(client, db, production, monkeypatch):
+    with monkeypatch.context() as patch:
+        _database_down(patch)
+        response = client.get("/healthz", HTTP_HOST="10.0.0.5")
+    assert response.status_code == 503
     assert response.json()["status"] == "error"
+
+
+def test_healthz_answers_only_get_and_head(client, db, production):
+    assert client.post("/healthz", HTTP_HOST="example.org", secure=True).status_code == 405
+
+
+def test_gunicorn_access_log_leaves_out_successful_probes_only():
+    import logging
+
+    from config.healthz import QuietHealthzFilter
+
+    def line(path, status):
+        return logging.LogRecord("gunicorn.access", logging.INFO, "", 0, "%(r)s", ({"U": path, "s": status},), None)
+
+    quiet = QuietHealthzFilter()
+    assert not quiet.filter(line("/healthz", 200))
+    assert quiet.filter(line("/healthz", 503))
+    assert quiet.filter(line("/", 200))
