@@ -5,7 +5,6 @@
 #   3. the virtualenv .venv/ with requirements-dev.txt, reinstalled only when the requirements change.
 # Quiet and fast when there is nothing to do. Called by `make setup`.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 VENV=.venv
 STAMP="$VENV/.requirements.sha256"
@@ -79,7 +78,8 @@ find_python() {
         printf '%s\n' "$PYTHON"
         return
     fi
-    for candidate in python3.13 python3.12 python3; do
+    # python3.19 … python3.12, newest first, then plain python3.
+    for candidate in $(seq -f 'python3.%g' 19 -1 12) python3; do
         path=$(command -v "$candidate" 2>/dev/null) || continue
         if python_is_recent "$path"; then
             # A pyenv shim names a command; resolve it to the real interpreter.
@@ -94,7 +94,7 @@ find_python() {
             return
         fi
     done < <(find "$pyenv_root/versions" -maxdepth 3 -path "$pyenv_root/versions/3.1[2-9]*/bin/python3" 2>/dev/null | sort -rV)
-    die "no Python >= 3.12 found (tried python3.13, python3.12 and python3 on PATH, and $pyenv_root/versions/3.1[2-9]*).
+    die "no Python >= 3.12 found (tried python3.19 … python3.12 and python3 on PATH, and $pyenv_root/versions/3.1[2-9]*).
 Install one, for example:
     Debian 13 / Ubuntu 24.04:  apt-get install python3 python3-venv
     Debian 12:                 pyenv install 3.13   (https://github.com/pyenv/pyenv)
@@ -154,7 +154,11 @@ check_fonts() {
     esac
 }
 
-install_debian_packages
-ensure_venv
-ensure_requirements
-check_fonts
+# Sourced (tests/test_setup_script.py), it only defines the functions.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    cd "$(dirname "$0")/.."
+    install_debian_packages
+    ensure_venv
+    ensure_requirements
+    check_fonts
+fi
