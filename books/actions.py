@@ -267,22 +267,30 @@ def _open_book(member: Member) -> Book:
     return book
 
 
-def _signer_for(committee: Organisation, acting: Acting) -> tuple[str, str]:
-    """Name and title printed in the signature block: the committee's secretary or deputy."""
+def _signer_for(committee: Organisation, acting: Acting) -> tuple[str, str, str]:
+    """Name and title printed in the signature block, and on whose behalf the actor entered it.
+
+    A secretary or deputy of the committee signs in their own name (on behalf: ""). A clerk
+    only enters what the committee's secretary (else its deputy) signs: their name is printed and
+    recorded as the one the letter was entered on behalf of (DOMAIN.md §7), as `sign_comment` does
+    for a paper comment entered by a committee. With neither, nobody can sign: TransitionError.
+    """
     if acting.user is not None and acting.role in SIGNING_ROLES and acting.organisation == committee:
-        return acting.name, "BÍ THƯ" if acting.role == Role.SECRETARY else "PHÓ BÍ THƯ"
+        return acting.name, "BÍ THƯ" if acting.role == Role.SECRETARY else "PHÓ BÍ THƯ", ""
     signers = sorted(
         RoleAssignment.objects.active()
-        .filter(organisation=committee, role__in=[Role.SECRETARY, Role.DEPUTY])
+        .filter(organisation=committee, role__in=[Role.SECRETARY, Role.DEPUTY], user__is_active=True)
         .select_related("user"),
         key=lambda a: (a.role != Role.SECRETARY, a.pk),
     )
-    assignment = signers[0] if signers else None
-    if assignment is None:
-        return acting.name, "BÍ THƯ"
+    if not signers:
+        raise TransitionError(
+            gettext("%(committee)s chưa có bí thư hoặc phó bí thư để ký giấy giới thiệu.") % {"committee": committee}
+        )
+    assignment = signers[0]
     user = assignment.user
-    name = user.get_full_name() or user.get_username()
-    return name, "BÍ THƯ" if assignment.role == Role.SECRETARY else "PHÓ BÍ THƯ"
+    name = nfc(user.get_full_name() or user.get_username())
+    return name, "BÍ THƯ" if assignment.role == Role.SECRETARY else "PHÓ BÍ THƯ", name
 
 
 def _committee_roles(by: Any, committee: Organisation, *, what: str) -> Acting:
@@ -638,8 +646,11 @@ def _issue_one(member: Member, acting_for: dict[int, Acting], by: Any, on: datet
     letter.status = LetterStatus.ISSUED
     letter.issued_on = on
     letter.signed_by = by
-    letter.signer_name, letter.signer_title = _signer_for(committee, acting)
+    letter.signer_name, letter.signer_title, letter.entered_on_behalf_of = _signer_for(committee, acting)
     letter.save()
+    data: dict[str, Any] = {"number": letter.display_number, "addressee": addressee.pk}
+    if letter.entered_on_behalf_of:
+        data["on_behalf_of"] = letter.entered_on_behalf_of  # a clerk entered what the secretary signs
     _event(
         "letter_issued",
         acting,
@@ -648,7 +659,7 @@ def _issue_one(member: Member, acting_for: dict[int, Acting], by: Any, on: datet
         after=LetterStatus.ISSUED,
         member=member,
         book=book,
-        data={"number": letter.display_number, "addressee": addressee.pk},
+        data=data,
     )
     return letter
 
@@ -970,7 +981,9 @@ def _move_residence(
         new_letter.status = LetterStatus.ISSUED
         new_letter.issued_on = on
         new_letter.signed_by = acting.user
-        new_letter.signer_name, new_letter.signer_title = _signer_for(book.holder, acting)
+        new_letter.signer_name, new_letter.signer_title, new_letter.entered_on_behalf_of = _signer_for(
+            book.holder, acting
+        )
         new_letter.save()
         if current.status == LetterStatus.SUPERSEDED:
             current.superseded_by = new_letter
@@ -983,6 +996,8 @@ def _move_residence(
         "register_entry_closed": entry.pk if entry else None,
         "cancelled_comments": cancelled,
     }
+    if new_letter is not None and new_letter.entered_on_behalf_of:
+        data["on_behalf_of"] = new_letter.entered_on_behalf_of  # a clerk entered what the secretary signs
     return new_letter, letter_before, data
 
 
@@ -1896,7 +1911,10 @@ def comment_for_rating(book: Book, year: int) -> CommentRequest | None:
 def record_rating(
     book: Book, *, year: int, level: str, note: str = "", by: Any, on: datetime.date | None = None
 ) -> AnnualRating:
-    """The December rating; linked to the year's returned comment, or flagged as made without one."""
+    """The December rating; linked to the year's returned comment, or flagged as made without one.
+
+    Not before the profile's `rating_start` of that year (213/2020: December 1).
+    """
     on = on or today()
     book = _lock(book)
     member = book.member
@@ -1915,6 +1933,12 @@ def record_rating(
         raise InvalidInput(
             gettext("Năm %(year)s không thuộc nhiệm kỳ của sổ hoặc chưa đến.") % {"year": year},
             field_errors={"year": [gettext("Không hợp lệ.")]},
+        )
+    starts = book.profile.deadline("rating_start", year)  # the book's profile: its rules stay with it
+    if on < starts:
+        raise TransitionError(
+            gettext("Chưa đến thời gian xếp loại đảng viên năm %(year)s (từ ngày %(starts)s).")
+            % {"year": year, "starts": format(starts, "%d/%m/%Y")}
         )
     if book.ratings.filter(year=year).exists():
         raise TransitionError(gettext("%(member)s đã được xếp loại năm %(year)s.") % {"member": member, "year": year})
@@ -1957,10 +1981,11 @@ class RolloverResult:
 def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult:
     """Close the current term and open the next one.
 
-    Every open book is closed (term end); employed members get a new book under the same
-    profile and holder; letters in force (drafts too) are carried into the new book (same
-    number, same receipt) and the old copies marked "carried over"; comment requests still in
-    progress and open register rows move with them, so nothing is lost or counted twice.
+    Every open book is closed (term end); employed members get a new book with the same holder,
+    under the default profile of the day (the closed books keep theirs); letters in force (drafts
+    too) are carried into the new book (same number, same receipt) and the old copies marked
+    "carried over"; comment requests still in progress and open register rows move with them, so
+    nothing is lost or counted twice.
     """
     on = on or today()
     # The term is national: only the system (cron) or a national administrator closes it.
@@ -1975,7 +2000,10 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
             gettext("Nhiệm kỳ %(start_year)s–%(end_year)s chưa đến năm kết thúc.")
             % {"start_year": term.start_year, "end_year": term.end_year}
         )
-    years = int(default_profile().rules.get("term_years", 5))
+    # a successor regulation is a new profile: the new term's books open under today's default one,
+    # the closed books keep the profile they were made under (DOMAIN.md §7)
+    profile = default_profile()
+    years = int(profile.rules.get("term_years", 5))
     term.status = TermStatus.CLOSED
     term.closed_on = on
     term.save(update_fields=["status", "closed_on"])
@@ -1986,7 +2014,7 @@ def rollover_term(*, by: Any, on: datetime.date | None = None) -> RolloverResult
     )
     new_books = Book.objects.bulk_create(
         [
-            Book(member=b.member, term=new_term, profile_id=b.profile_id, holder_id=b.holder_id, opened_on=on)
+            Book(member=b.member, term=new_term, profile=profile, holder_id=b.holder_id, opened_on=on)
             for b in old_books
             if b.member.employment == EmploymentStatus.EMPLOYED
         ]

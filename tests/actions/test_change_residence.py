@@ -9,7 +9,7 @@ from books import actions
 from books.errors import InvalidInput, NotAllowed, TransitionError
 from books.models import CommentStatus, IntroductionLetter, LeaveReason, LetterStatus, ResidenceRegisterEntry
 from members.models import ResidenceKind
-from orgs.models import AdministrativeUnit
+from orgs.models import AdministrativeUnit, RoleAssignment
 from tests.cast import (
     LONG_CHAU,
     PHU_KHUONG,
@@ -55,7 +55,8 @@ def test_moving_supersedes_the_letter_and_sends_a_new_one_to_the_new_committee(c
     assert (new.residence_commune, new.residence_line) == (commune(PHU_KHUONG), NEW_LINE)
     assert new.book == cast.book(member)
     assert new.issued_on == datetime.date.today()
-    assert (new.signed_by, new.signer_name) == (cast.finance_clerk, "Trần Quốc Hùng")
+    assert (new.signed_by, new.signer_name, new.signer_title) == (cast.finance_clerk, "Trần Quốc Hùng", "BÍ THƯ")
+    assert new.entered_on_behalf_of == "Trần Quốc Hùng"  # the clerk enters what the secretary signs
     entry = ResidenceRegisterEntry.objects.get(letter=old)
     assert (entry.left_on, entry.left_reason) == (datetime.date.today(), LeaveReason.MOVED)
     assert entry.left_note.startswith("Chuyển đến " + NEW_LINE)
@@ -75,6 +76,33 @@ def test_moving_supersedes_the_letter_and_sends_a_new_one_to_the_new_committee(c
     )
     assert event.data["old_letter"] == old.pk and event.data["new_letter"] == new.pk
     assert event.data["register_entry_closed"] == entry.pk
+    assert event.data["on_behalf_of"] == "Trần Quốc Hùng"
+
+
+def test_the_secretary_moving_a_member_signs_the_new_letter_in_their_own_name(cast):
+    introduce(cast, cast.member)
+    with recording() as events:
+        new = actions.change_residence(
+            cast.member, commune=commune(PHU_KHUONG), line=NEW_LINE, by=cast.finance_secretary
+        )
+    assert (new.signer_name, new.entered_on_behalf_of) == ("Trần Quốc Hùng", "")
+    assert "on_behalf_of" not in events[0].data
+
+
+def test_a_clerk_cannot_move_an_introduced_member_when_nobody_can_sign_the_new_letter(cast):
+    old = introduce(cast, cast.member)
+    RoleAssignment.objects.filter(user=cast.finance_secretary).update(valid_until=datetime.date(2026, 1, 1))
+    entry = ResidenceRegisterEntry.objects.get(letter=old)
+    with refused(TransitionError, "chưa có bí thư hoặc phó bí thư", cast.member, old, entry):
+        actions.change_residence(cast.member, commune=commune(PHU_KHUONG), line=NEW_LINE, by=cast.finance_clerk)
+
+
+def test_a_clerk_may_still_move_a_member_never_introduced_without_a_secretary(cast):
+    """No new letter, nobody to sign: the address alone changes."""
+    RoleAssignment.objects.filter(user=cast.finance_secretary).update(valid_until=datetime.date(2026, 1, 1))
+    assert (
+        actions.change_residence(cast.member, commune=commune(PHU_KHUONG), line=NEW_LINE, by=cast.finance_clerk) is None
+    )
 
 
 def test_the_new_committee_then_receives_the_new_letter(cast):

@@ -10,7 +10,8 @@ from books import actions
 from books.errors import InvalidInput, NotAllowed, TransitionError
 from books.models import Event, IntroductionLetter, LetterCounter, LetterStatus
 from members.models import EmploymentStatus, Sex
-from tests.cast import PHU_KHUONG, TAN_NGAI, check_event, recording, refused
+from orgs.models import Role, RoleAssignment
+from tests.cast import PHU_KHUONG, TAN_NGAI, check_event, grant, make_user, recording, refused
 
 WRONG_ACTORS = [
     "outsider",
@@ -36,6 +37,7 @@ def test_it_numbers_a_batch_in_order_and_signs_in_the_secretarys_name(cast):
         assert letter.issued_on == datetime.date(2026, 1, 12)
         assert letter.signed_by == cast.finance_clerk
         assert (letter.signer_name, letter.signer_title) == ("Trần Quốc Hùng", "BÍ THƯ")
+        assert letter.entered_on_behalf_of == "Trần Quốc Hùng"  # the clerk enters what the secretary signs
     assert [letter.addressee for letter in letters] == [cast.long_chau, cast.long_chau, cast.phu_khuong]
     assert LetterCounter.objects.get(committee=cast.finance, year=2026).last_number == 3
     assert len(events) == 3
@@ -51,13 +53,44 @@ def test_it_numbers_a_batch_in_order_and_signs_in_the_secretarys_name(cast):
             member=member,
             book=cast.book(member),
         )
-    assert events[2].data == {"number": "3-GGT/ĐU", "addressee": cast.phu_khuong.pk}
+    assert events[2].data == {"number": "3-GGT/ĐU", "addressee": cast.phu_khuong.pk, "on_behalf_of": "Trần Quốc Hùng"}
 
 
 def test_the_secretary_signs_in_their_own_name(cast):
     letter = actions.issue_letter(cast.member, by=cast.finance_secretary)
-    assert (letter.signer_name, letter.signer_title) == ("Trần Quốc Hùng", "BÍ THƯ")
-    assert Event.objects.get(verb="letter_issued").actor_role == "secretary"
+    assert (letter.signer_name, letter.signer_title, letter.entered_on_behalf_of) == ("Trần Quốc Hùng", "BÍ THƯ", "")
+    event = Event.objects.get(verb="letter_issued")
+    assert event.actor_role == "secretary"
+    assert "on_behalf_of" not in event.data
+
+
+def test_a_deputy_signs_in_their_own_name_and_a_clerk_enters_for_the_deputy_when_there_is_no_secretary(cast):
+    deputy = make_user("tc_phobithu", "Đoàn Thị Ngọc Ánh")
+    grant(deputy, cast.finance, Role.DEPUTY)
+    own = actions.issue_letter(cast.member, by=deputy)
+    assert (own.signer_name, own.signer_title, own.entered_on_behalf_of) == ("Đoàn Thị Ngọc Ánh", "PHÓ BÍ THƯ", "")
+    RoleAssignment.objects.filter(user=cast.finance_secretary).update(valid_until=datetime.date(2026, 1, 1))
+    letter = actions.issue_letter(cast.member_factory(by=cast.finance_clerk), by=cast.finance_clerk)
+    assert (letter.signer_name, letter.signer_title) == ("Đoàn Thị Ngọc Ánh", "PHÓ BÍ THƯ")
+    assert letter.entered_on_behalf_of == "Đoàn Thị Ngọc Ánh"
+    assert Event.objects.filter(verb="letter_issued").last().data["on_behalf_of"] == "Đoàn Thị Ngọc Ánh"
+
+
+def test_a_clerk_cannot_issue_when_the_committee_has_no_secretary_or_deputy(cast):
+    """Nobody could sign the paper: the clerk is never printed as BÍ THƯ."""
+    other = cast.member_factory()
+    RoleAssignment.objects.filter(user=cast.finance_secretary).update(valid_until=datetime.date(2026, 1, 1))
+    draft = actions.prepare_letter(cast.member, by=cast.finance_clerk)
+    with refused(TransitionError, "Đảng ủy Sở Tài chính chưa có bí thư hoặc phó bí thư để ký giấy giới thiệu", draft):
+        actions.issue_letters([other, cast.member], by=cast.finance_clerk)
+    assert not LetterCounter.objects.exists()
+
+
+def test_a_secretary_without_a_login_any_more_does_not_sign(cast):
+    cast.finance_secretary.is_active = False
+    cast.finance_secretary.save(update_fields=["is_active"])
+    with refused(TransitionError, "chưa có bí thư hoặc phó bí thư", cast.member):
+        actions.issue_letter(cast.member, by=cast.finance_clerk)
 
 
 def test_each_committee_numbers_its_own_letters(cast):

@@ -16,6 +16,7 @@ from books.models import (
     Event,
     IntroductionLetter,
     LetterStatus,
+    RegulationProfile,
     ResidenceRegisterEntry,
     Term,
     TermStatus,
@@ -97,6 +98,29 @@ def test_it_closes_every_open_book_and_opens_a_new_term(cast, year_2026, admin):
         after="2030-2035",
     )
     assert event.data == {"books_closed": 3, "books_opened": 3, "letters_carried": 2, "comments_moved": 1}
+
+
+def test_the_new_books_open_under_the_successor_profile_and_the_old_ones_keep_theirs(cast, year_2026, admin, settings):
+    old_profile = actions.default_profile()
+    successor = RegulationProfile.objects.create(
+        code="thu-2030",
+        name="Quy định kế tiếp (thử)",
+        effective_from=datetime.date(2030, 1, 1),
+        rules={**old_profile.rules, "term_years": 5},
+    )
+    settings.DEFAULT_REGULATION_PROFILE = "thu-2030"
+    old_books = [open_book(year_2026[key]) for key in ("received", "issued", "hidden")]
+    with time_machine.travel(JAN_2030):
+        actions.rollover_term(by=admin)
+
+    new_books = Book.objects.filter(term=Term.current())
+    assert new_books.count() == 3
+    assert set(new_books.values_list("profile", flat=True)) == {successor.pk}
+    for old in old_books:
+        old.refresh_from_db()
+        assert (old.status, old.profile) == (BookStatus.CLOSED, old_profile)
+    carried = IntroductionLetter.objects.filter(carried_over_from__isnull=False)
+    assert {letter.book.profile for letter in carried} == {successor}
 
 
 def test_letters_in_force_are_carried_with_their_number_and_status(cast, year_2026, admin):

@@ -7,7 +7,7 @@ import time_machine
 
 from books import actions
 from books.errors import InvalidInput, NotAllowed, TransitionError
-from books.models import AnnualRating
+from books.models import AnnualRating, Book, RegulationProfile
 from tests.cast import check_event, comment_at, full_comment, introduce, recording, refused_without_trace
 
 DECEMBER = datetime.date(2026, 12, 15)
@@ -158,3 +158,31 @@ def test_a_rating_cannot_be_dated_in_the_future(cast):
     with refused_without_trace(InvalidInput) as info:
         rate(cast, cast.finance_cell_secretary, on=DECEMBER + datetime.timedelta(days=1))
     assert "tương lai" in str(info.value)
+
+
+@pytest.mark.parametrize("day", [datetime.date(2026, 3, 10), datetime.date(2026, 11, 30)])
+def test_the_years_rating_is_refused_before_december(cast, day):
+    with time_machine.travel(day), refused_without_trace(TransitionError) as info:
+        actions.record_rating(cast.book(cast.member), year=2026, level="good", by=cast.finance_secretary)
+    assert "Chưa đến thời gian xếp loại đảng viên năm 2026 (từ ngày 01/12/2026)" in str(info.value)
+
+
+def test_the_first_of_december_is_in_the_window_and_last_year_any_day(cast):
+    with time_machine.travel(datetime.date(2026, 3, 10)):
+        assert actions.record_rating(cast.book(cast.member), year=2025, level="good", by=cast.finance_secretary)
+    with time_machine.travel(datetime.date(2026, 12, 1)):
+        assert actions.record_rating(cast.book(cast.member), year=2026, level="good", by=cast.finance_secretary)
+
+
+def test_the_window_is_the_books_profiles(cast):
+    rules = actions.default_profile().rules
+    later = RegulationProfile.objects.create(
+        code="thu-15-12",
+        name="Quy định thử (xếp loại từ 15/12)",
+        effective_from=datetime.date(2025, 1, 1),
+        rules={**rules, "deadlines": {**rules["deadlines"], "rating_start": "12-15"}},
+    )
+    Book.objects.filter(member=cast.member).update(profile=later)
+    with time_machine.travel(datetime.date(2026, 12, 10)), refused_without_trace(TransitionError) as info:
+        actions.record_rating(cast.book(cast.member), year=2026, level="good", by=cast.finance_secretary)
+    assert "15/12/2026" in str(info.value)
