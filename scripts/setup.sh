@@ -2,7 +2,8 @@
 # Prepare this checkout to run and test solienhe:
 #   1. the Debian packages the app and its tests need (installed when missing, as root);
 #   2. a Python >= 3.12;
-#   3. the virtualenv .venv/ with requirements-dev.txt, reinstalled only when the requirements change.
+#   3. the virtualenv .venv/ with requirements-dev.txt, every indirect version fixed by constraints.txt,
+#      reinstalled only when one of the three files (or the venv's Python) changes.
 # Quiet and fast when there is nothing to do. Called by `make setup`.
 set -euo pipefail
 
@@ -129,7 +130,7 @@ ensure_venv() {
 }
 
 requirements_hash() {
-    { cat requirements.txt requirements-dev.txt; "$VENV/bin/python" --version; } | sha256sum | cut -d' ' -f1
+    { cat requirements.txt requirements-dev.txt constraints.txt; "$VENV/bin/python" --version; } | sha256sum | cut -d' ' -f1
 }
 
 ensure_requirements() {
@@ -138,8 +139,8 @@ ensure_requirements() {
     if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ]; then
         return
     fi
-    say "installing requirements-dev.txt into $VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    say "installing requirements-dev.txt (versions from constraints.txt) into $VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
     printf '%s\n' "$want" >"$STAMP"
 }
 

@@ -7,6 +7,7 @@ interpreters: each says whether it is recent enough and, asked for sys.executabl
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -88,3 +89,42 @@ def test_sourcing_the_script_runs_nothing(tmp_path):
     )
     assert result.stdout == "sourced\n" and result.stderr == ""
     assert not (tmp_path / ".venv").exists()
+
+
+# ---- constraints.txt: every indirect version fixed ------------------------------------------------
+ROOT = SETUP.parent.parent
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s#;]+)", flags=re.MULTILINE)
+
+
+def pins(name: str) -> dict[str, str]:
+    text = (ROOT / name).read_text(encoding="utf-8")
+    return {re.sub(r"[-_.]+", "-", package).lower(): version for package, version in PIN.findall(text)}
+
+
+def test_constraints_pin_every_direct_requirement_at_the_same_version():
+    constraints = pins("constraints.txt")
+    direct = pins("requirements.txt") | pins("requirements-dev.txt")
+    assert len(constraints) > len(direct) >= 20
+    differ = {name: (pin, constraints.get(name)) for name, pin in direct.items() if constraints.get(name) != pin}
+    assert not differ, f"requirements pin ≠ constraints.txt (regenerate it, see its header): {differ}"
+
+
+def test_setup_reinstalls_when_the_requirements_or_the_constraints_change(tmp_path):
+    for name in ("requirements.txt", "requirements-dev.txt", "constraints.txt"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    fake_python(tmp_path / "venv" / "bin", "python")
+
+    def stamp() -> str:
+        script = f'source "{SETUP}"; VENV=venv; requirements_hash'
+        run = subprocess.run([BASH, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    before = stamp()
+    assert before == stamp()
+    for name in ("requirements.txt", "requirements-dev.txt", "constraints.txt"):
+        with (tmp_path / name).open("a") as file:
+            file.write("# changed\n")
+        after = stamp()
+        assert after != before, f"setup.sh would not reinstall after {name} changed"
+        before = after
