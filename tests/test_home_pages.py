@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from books import actions
-from tests.cast import PASSWORD, grant
+from orgs.models import Role
+from tests.cast import PASSWORD, grant, make_user
 
 
 def login(client, user):
@@ -51,6 +52,18 @@ def test_each_role_lands_on_its_own_home_page(client, cast, who, expected):
     assert response.status_code == 200
     body = response.content.decode()
     for text in expected:
+        assert text in body
+
+
+def test_a_deputy_secretary_lands_on_the_workplace_committee_home(client, cast):
+    deputy = make_user("tc_phobithu", "Phan Thị Ngọc Lan")
+    grant(deputy, cast.finance, Role.DEPUTY)
+    login(client, deputy)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.templates[0].name == "accounts/home_workplace.html"
+    body = response.content.decode()
+    for text in ["Đảng ủy Sở Tài chính", "Cần giới thiệu", "Phiếu xin ý kiến nhận xét năm 2026"]:
         assert text in body
 
 

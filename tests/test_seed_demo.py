@@ -6,6 +6,7 @@ reads one promise off it.
 
 import datetime
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -32,7 +33,7 @@ from books.models import (
     ViolationNotice,
 )
 from members.models import Exemption, Member
-from orgs.models import AdministrativeUnit, Organisation, OrgKind
+from orgs.models import AdministrativeUnit, Organisation, OrgKind, Role, RoleAssignment
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime.datetime(2026, 11, 27, 10, 0, tzinfo=VN)
@@ -217,9 +218,24 @@ def test_every_demo_login_authenticates(demo):
     assert book.letters.get().status == LetterStatus.RECEIVED
     assert book.comments.get(year=2025).status == CommentStatus.ACKNOWLEDGED
     assert book.ratings.filter(year=2025, without_comment=False).exists()
+    # a login for every role there is, the deputy secretary too
+    assert {spec.role for spec in DEMO_USERS if spec.role} == set(Role.values)
     # every committee has a secretary who can sign its letters
     for committee in Organisation.objects.filter(kind__in=[OrgKind.WORKPLACE_COMMITTEE, OrgKind.RESIDENCE_COMMITTEE]):
         assert committee.role_assignments.filter(role="secretary").exists(), committee
+
+
+def test_the_deputy_secretary_works_for_the_finance_committee_and_lands_on_its_home(demo, client):
+    deputy = RoleAssignment.objects.get(user__username="tc_phobithu")
+    assert (deputy.organisation.name, deputy.role) == ("Đảng ủy Sở Tài chính", Role.DEPUTY)
+    assert deputy.user.full_name == "Phan Thị Ngọc Lan"
+    assert re.search(r"Phó bí thư đảng ủy nơi công tác +tc_phobithu +solienhe-demo +Đảng ủy Sở Tài chính\n", demo)
+    assert client.login(username="tc_phobithu", password=DEMO_PASSWORD)
+    with time_machine.travel(NOW, tick=False):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "accounts/home_workplace.html"
+    assert "Đảng ủy Sở Tài chính" in response.content.decode()
 
 
 def test_a_second_run_adds_nothing(demo):
@@ -231,6 +247,7 @@ def test_a_second_run_adds_nothing(demo):
     assert row_counts() == before
     assert "Dữ liệu demo đã có sẵn" in out.getvalue()
     assert out.getvalue().count("dv_thuha") == 2  # the logins are printed either way
+    assert out.getvalue().count("tc_phobithu") == 2
     logins = io.StringIO()
     call_command("demo_logins", stdout=logins)
     assert "tc_bithu" in logins.getvalue() and DEMO_PASSWORD in logins.getvalue()

@@ -24,6 +24,7 @@ class DemoUser:
 
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("tc_bithu", "Trần Quốc Hùng", "Bí thư đảng ủy nơi công tác", "finance", Role.SECRETARY),
+    DemoUser("tc_phobithu", "Phan Thị Ngọc Lan", "Phó bí thư đảng ủy nơi công tác", "finance", Role.DEPUTY),
     DemoUser("tc_vanthu", "Lê Thị Mai", "Văn phòng đảng ủy nơi công tác", "finance", Role.CLERK),
     DemoUser("tc_cb_bithu", "Võ Minh Tâm", "Bí thư chi bộ nơi công tác", "finance_cell", Role.CELL_SECRETARY),
     DemoUser("lc_bithu", "Huỳnh Văn Sáu", "Bí thư đảng ủy nơi cư trú", "long_chau", Role.SECRETARY),
