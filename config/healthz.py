@@ -34,8 +34,13 @@ def database_error() -> str | None:
 def healthz_response() -> JsonResponse:
     error = database_error()
     if error is not None:
-        return JsonResponse({"status": "error", "database": error}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        response = JsonResponse({"status": "error", "database": error}, status=503)
+    else:
+        response = JsonResponse({"status": "ok", "database": "ok"})
+    # SecurityMiddleware, which the probe skips, would add nosniff; no proxy may keep an old answer
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class HealthzMiddleware:

@@ -160,6 +160,7 @@ def test_in_production_a_probe_by_ip_over_plain_http_gets_200(client, db, produc
     response = client.get("/healthz", HTTP_HOST="10.0.0.5")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+    assert response["Cache-Control"] == "no-store" and response["X-Content-Type-Options"] == "nosniff"
     assert client.head("/healthz", HTTP_HOST="10.0.0.5").status_code == 200
 
 
