@@ -98,8 +98,11 @@ def build_world(cast):
             actions.return_comment(request[member.pk], by=cast.lc_secretary)
     with time_machine.travel(datetime.date(2026, 11, 5)):
         actions.acknowledge_comment(request[b.pk], by=cast.finance_clerk)
-    actions.record_rating(cast.book(b), year=2026, level=RatingLevel.GOOD, by=cast.finance_secretary)
-    actions.record_rating(cast.book(c), year=2026, level=RatingLevel.DONE, by=cast.finance_secretary)
+    # ratings are recorded from December 1 (the profile's rating_start): these two a few days
+    # after the table's date, which counts ratings by year, not by day
+    with time_machine.travel(datetime.date(2026, 12, 1)):
+        actions.record_rating(cast.book(b), year=2026, level=RatingLevel.GOOD, by=cast.finance_secretary)
+        actions.record_rating(cast.book(c), year=2026, level=RatingLevel.DONE, by=cast.finance_secretary)
     return {"a": a, "b": b, "c": c, "d": d, "e": e, "g": g, **foreign}
 
 

@@ -65,7 +65,8 @@ def test_the_timeline_holds_every_letter_comment_meeting_notice_rating_and_event
             observed_on=datetime.date(2026, 11, 10),
             by=cast.lc_secretary,
         )
-    actions.record_rating(cast.book(cast.member), year=2026, level="good", by=cast.finance_secretary)
+    with time_machine.travel(datetime.date(2026, 12, 2)):  # the rating window opens on December 1
+        actions.record_rating(cast.book(cast.member), year=2026, level="good", by=cast.finance_secretary)
 
     login(client, cast.finance_clerk)
     response = client.get(page_of(cast.member))
@@ -108,7 +109,8 @@ def test_the_timeline_holds_every_letter_comment_meeting_notice_rating_and_event
 
 
 def test_a_rating_made_without_a_comment_says_so_in_the_timeline(client, cast):
-    actions.record_rating(cast.book(cast.member), year=2026, level="done", by=cast.finance_secretary)
+    with time_machine.travel(datetime.date(2026, 12, 2)):  # the rating window opens on December 1
+        actions.record_rating(cast.book(cast.member), year=2026, level="done", by=cast.finance_secretary)
     login(client, cast.finance_clerk)
     items = client.get(page_of(cast.member)).context["current"].items
     assert items[-1].detail == "Năm 2026: Hoàn thành nhiệm vụ (không có nhận xét của nơi cư trú)"

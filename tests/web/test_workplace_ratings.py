@@ -1,6 +1,10 @@
 """Workplace side: the December rating, with the year's residence comment beside the form."""
 
+import datetime
+import zoneinfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from books import actions
@@ -10,6 +14,13 @@ from tests.cast import FRONT_PARTICIPANT, PASSWORD, comment_at
 
 RATINGS = reverse("workplace:ratings")
 NO_COMMENT = "Chưa có nhận xét của chi ủy nơi cư trú năm 2026 — xếp loại sẽ được ghi là không có nhận xét."
+
+
+@pytest.fixture(autouse=True)
+def _december():
+    """The year's rating is recorded from the profile's rating_start (December 1)."""
+    with time_machine.travel(datetime.datetime(2026, 12, 10, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))):
+        yield
 
 
 def login(client, user):
@@ -85,7 +96,7 @@ def test_a_second_rating_is_refused_and_the_note_kept(client, cast):
     actions.record_rating(cast.book(cast.member), year=2026, level="done", by=cast.finance_secretary)
     login(client, cast.finance_clerk)
     page = client.get(rate_url(cast.book(cast.member))).content.decode()
-    assert "Đã xếp loại ngày 27/11/2026" in page
+    assert "Đã xếp loại ngày 10/12/2026" in page
     response = client.post(
         rate_url(cast.book(cast.member)), {"nam": "2026", "level": "excellent", "note": "Sửa lại mức"}
     )
