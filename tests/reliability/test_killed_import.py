@@ -23,7 +23,7 @@ from books.models import Event
 from members.models import Member
 from spreadsheets import service
 from spreadsheets.models import ImportStatus, MemberImport
-from tests.reliability.test_killed_worker import database_url, sql, wait_until
+from tests.reliability.test_killed_worker import WORKER_APP, database_url, sql, wait_until, worker_connections_ended
 from tests.spreadsheets.files import good_row, xlsx
 
 pytestmark = [
@@ -59,7 +59,13 @@ def media(settings, tmp_path):
 
 def run_import_task(pk: int, media: Path) -> subprocess.Popen:
     code = f"from spreadsheets.tasks import import_member_list; print(import_member_list.call({pk}))"
-    env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "true", "MEDIA_ROOT": str(media)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DEBUG": "true",
+        "MEDIA_ROOT": str(media),
+        "PGAPPNAME": WORKER_APP,
+    }
     return subprocess.Popen(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
@@ -98,15 +104,7 @@ def test_an_import_killed_mid_transaction_leaves_nothing_and_the_task_run_again_
             worker.kill()
         sql("SELECT pg_advisory_unlock(%s)", [LOCK])
         sql(UNTRAP)
-    wait_until(
-        lambda: (
-            sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")[
-                0
-            ][0]
-            == 0
-        ),
-        "the killed worker's connection to end",
-    )
+    wait_until(worker_connections_ended, "the killed worker's connection to end")
     item.refresh_from_db()
     assert item.status == ImportStatus.IMPORTING  # the task did not finish
     assert not Member.objects.filter(party_card_number__in=cards).exists()  # nothing half-written
