@@ -1,10 +1,13 @@
 """Random sequences of workflow actions over a small cast keep the 213 invariants.
 
-A hypothesis state machine issues and confirms letters, moves members, sets exemptions, ends
-employment, runs the October campaign and the whole comment chain, rates, raises and answers
-notices and records meetings — mostly by someone holding the role, otherwise by anybody in the
-cast. Before each call it works out whether the call must be refused (wrong actor, wrong state,
-bad input) or must succeed, and after each step it checks what must always hold:
+A hypothesis state machine prepares, issues, confirms and withdraws letters, moves members (home,
+residence cell, workplace), corrects them, sets and clears exemptions, ends employment, runs the
+October campaign and the whole comment chain, rates, raises and answers notices, records meetings,
+merges Phú Khương into Long Châu and rolls the term over — mostly by someone holding the role,
+otherwise by anybody in the cast. The finance committee's secretary may leave on the way: its
+clerk then has nobody to enter letters for. Before each call it works out whether the call must
+be refused (wrong actor, wrong state, bad input) or must succeed, and after each step it checks
+what must always hold:
 
 - a refused action raises a DomainError in Vietnamese and changes nothing (no Event either);
 - a successful action writes one Event (open_campaign: one per request it created; the bulk
@@ -17,7 +20,9 @@ bad input) or must succeed, and after each step it checks what must always hold:
   statuses only move along COMMENT_TRANSITIONS (letters along LETTER_TRANSITIONS).
 
 Each example runs in its own savepoint, rolled back at teardown, on a clock frozen at one of a few
-days of autumn 2026 that only moves forward; crossing October 1 runs the campaign cron.
+days of autumn 2026 that only moves forward; crossing October 1 runs the campaign cron. On
+any of these days from October the term may end: the clock jumps to January 2030 and the cron
+rolls the term over (a few days of 2030 follow, October's cron included).
 """
 
 import datetime
@@ -47,21 +52,24 @@ from books.models import (
     LetterStatus,
     NoticeStatus,
     ResidenceRegisterEntry,
+    Term,
     ViolationNotice,
 )
 from members.models import EmploymentStatus, Exemption, Member
+from orgs.models import RoleAssignment
 from tests.cast import LONG_CHAU, PHU_KHUONG, Cast, commune, full_comment, is_vietnamese, workflow_state
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # The clock of an example: it starts before or just after the campaign opens and only moves forward.
-DAYS = [
+DAYS_2026 = [
     datetime.date(2026, 9, 25),
     datetime.date(2026, 10, 5),
     datetime.date(2026, 10, 28),
     datetime.date(2026, 11, 20),
     datetime.date(2026, 12, 10),
 ]
-CAMPAIGN_OPENS = datetime.date(2026, 10, 1)
+# after the term ends (the rollover needs the term's end year)
+DAYS_2030 = [datetime.date(2030, 1, 5), datetime.date(2030, 10, 5), datetime.date(2030, 12, 10)]
 USERS = (
     "finance_secretary",
     "finance_clerk",
@@ -80,21 +88,30 @@ USERS = (
 # Hypothesis's swarm testing, which switches whole rules off in an example, cannot cut the
 # comment chain in the middle; the chain gets the most weight because it needs the most steps.
 ACTIONS = {
-    "issue_letters": 2,
-    "confirm_letters": 2,
-    "change_residence": 1,
-    "change_workplace": 1,
-    "set_exemption": 1,
-    "end_employment": 1,
-    "register_member": 1,
-    "open_campaign": 1,
-    "request_comment_on_demand": 1,
-    "comment_step": 8,
-    "record_rating": 1,
-    "raise_notice": 1,
-    "answer_notice": 1,
-    "record_meeting": 1,
-    "time_passes": 1,
+    "issue_letters": 4,
+    "confirm_letters": 4,
+    "change_residence": 2,
+    "change_workplace": 2,
+    "set_exemption": 2,
+    "end_employment": 2,
+    "register_member": 2,
+    "open_campaign": 2,
+    "request_comment_on_demand": 2,
+    "comment_step": 16,
+    "record_rating": 2,
+    "raise_notice": 2,
+    "answer_notice": 2,
+    "record_meeting": 2,
+    "time_passes": 2,
+    # the rarer ones: corrections, withdrawals, the merger, the end of the term, a secretary leaving
+    "prepare_letter": 1,
+    "withdraw_letter": 1,
+    "reassign_cell": 1,
+    "clear_exemption": 1,
+    "update_member": 1,
+    "merge_communes": 1,
+    "rollover_term": 1,
+    "secretary_leaves": 1,
 }
 WEIGHTED = [name for name, weight in ACTIONS.items() for _ in range(weight)]
 # The comment steps that fit a request's status.
@@ -116,14 +133,21 @@ def at(day):
     return datetime.datetime.combine(day, datetime.time(9, 0), tzinfo=VN)
 
 
+def campaign_opens(day):
+    return datetime.date(day.year, 10, 1)
+
+
 class Workflow(RuleBasedStateMachine):
+    weighted = WEIGHTED  # a subclass may draw its own mix
+
     def __init__(self):
         super().__init__()
         # one savepoint per example, rolled back in teardown: every example starts from the same DB
         self.savepoint = transaction.atomic()
         self.savepoint.__enter__()
+        self.days = list(DAYS_2026)
         self.day = 0
-        self.clock = time_machine.travel(at(DAYS[0]), tick=False)
+        self.clock = time_machine.travel(at(self.days[0]), tick=False)
         self.clock.start()
         self.cast = cast = Cast.create()
         self.member_ids = [
@@ -142,6 +166,12 @@ class Workflow(RuleBasedStateMachine):
             cast.phu_khuong.pk: {"pk_secretary"},
             cast.pk_cell.pk: {"pk_cell_secretary"},
         }
+        # the name each workplace committee's letters are signed in (its secretary; none once gone)
+        self.signers = {
+            cast.finance.pk: cast.finance_secretary.full_name,
+            cast.health.pk: cast.health_secretary.full_name,
+        }
+        self.merged = False
         self.seen_letters: dict[int, str] = {}
         self.seen_comments: dict[int, str] = {}
         self.employed = len(self.member_ids)
@@ -175,20 +205,20 @@ class Workflow(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def act(self, data):
-        getattr(self, data.draw(st.sampled_from(WEIGHTED), label="action"))(data)
+        getattr(self, data.draw(st.sampled_from(self.weighted), label="action"))(data)
 
     # ------------------------------------------------------------------ plumbing
 
     @property
     def today(self):
-        return DAYS[self.day]
+        return self.days[self.day]
 
     def move_clock(self, day):
         before, self.day = self.today, day
         self.clock.stop()
         self.clock = time_machine.travel(at(self.today), tick=False)
         self.clock.start()
-        if before < CAMPAIGN_OPENS <= self.today:
+        if before < campaign_opens(self.today) <= self.today:
             # what the daily cron job does from October 1
             for committee in (self.cast.finance, self.cast.health):
                 self.attempt(
@@ -221,6 +251,18 @@ class Workflow(RuleBasedStateMachine):
     def open_book(self, member):
         return member.books.filter(status=BookStatus.OPEN).select_related("holder").first()
 
+    def homes(self):
+        """The communes one may live in today: Phú Khương ends with the merger."""
+        return [LONG_CHAU] if self.merged else [LONG_CHAU, PHU_KHUONG]
+
+    def signs_for(self, by, committee):
+        """What a letter signed by `by` for `committee` prints: (name, entered on behalf of), or
+        None when `by` is a clerk and the committee has nobody who can sign."""
+        if by.endswith("_secretary"):
+            return getattr(self.cast, by).full_name, ""
+        signer = self.signers.get(committee.pk)
+        return (signer, signer) if signer else None
+
     def attempt(self, label, call, *, refuse="", succeed=False, events=lambda result: 1):
         """Run an action that must be refused (`refuse` says why) or must succeed.
 
@@ -246,23 +288,29 @@ class Workflow(RuleBasedStateMachine):
     # ------------------------------------------------------------------ members and letters
 
     def time_passes(self, data):
-        if self.day < len(DAYS) - 1:
+        if self.day < len(self.days) - 1:
             self.move_clock(self.day + 1)
 
     def register_member(self, data):
         if len(self.member_ids) >= 6:
             return
         cell = data.draw(st.sampled_from([self.cast.finance_cell, self.cast.health_cell]), label="workplace")
-        home = data.draw(st.sampled_from([LONG_CHAU, PHU_KHUONG]), label="home")
+        home = data.draw(st.sampled_from(self.homes()), label="home")
+        by = self.user(min(self.holders[cell.workplace_committee.pk]))
         member = self.attempt(
-            "register_member", lambda: self.cast.member_factory(cell=cell, commune_code=home), succeed=True
+            "register_member", lambda: self.cast.member_factory(cell=cell, commune_code=home, by=by), succeed=True
         )
         self.member_ids.append(member.pk)
 
     def issue_letters(self, data):
-        chosen = data.draw(
-            st.lists(st.sampled_from(self.member_ids), min_size=1, max_size=3, unique=True), label="members"
+        # mostly members with no letter in force (so that letters get signed, by a clerk too)
+        free = sorted(
+            Book.objects.filter(member__in=self.member_ids, status=BookStatus.OPEN)
+            .exclude(letters__status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED])
+            .values_list("member_id", flat=True)
         )
+        pool = free if free and data.draw(st.integers(0, 3), label="members without a letter") > 0 else self.member_ids
+        chosen = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True), label="members")
         members = [Member.objects.get(pk=pk) for pk in chosen]
         allowed = set(USERS)
         why = ""
@@ -280,12 +328,97 @@ class Workflow(RuleBasedStateMachine):
         by = self.pick_actor(data, allowed)
         if by not in allowed:
             why = why or f"{by} may not sign for every member's committee"
-        self.attempt(
+        elif any(self.signs_for(by, book.holder) is None for book in map(self.open_book, members) if book):
+            why = why or "a clerk, and the committee has nobody to sign"
+        letters = self.attempt(
             "issue_letters",
             lambda: actions.issue_letters(members, by=self.user(by)),
             refuse=why,
             succeed=not why,
             events=len,
+        )
+        for letter in letters or []:
+            self.check_signature(letter, by)
+
+    def check_signature(self, letter, by):
+        """Signed in the secretary's name, never the clerk's; a clerk's letter says on whose behalf."""
+        name, on_behalf_of = self.signs_for(by, letter.issuing_committee)
+        assert (letter.signer_name, letter.signer_title) == (name, "BÍ THƯ")
+        assert letter.signed_by == self.user(by)
+        assert letter.entered_on_behalf_of == on_behalf_of
+        event = Event.objects.filter(object_id=str(letter.pk), verb="letter_issued").last()
+        if event is not None:
+            assert event.data.get("on_behalf_of", "") == on_behalf_of
+
+    def prepare_letter(self, data):
+        member = self.pick_member(data)
+        book = self.open_book(member)
+        allowed = self.allowed(book.holder) if book else set()
+        by = self.pick_actor(data, allowed)
+        if book is None:
+            why = "the book is closed"
+        elif by not in allowed:
+            why = f"{by} does not hold the book"
+        elif member.exemption == Exemption.E2:
+            why = "an E2 member is never introduced"
+        elif book.active_letter() is not None:
+            why = "a letter is in force already"
+        else:
+            why = ""
+        self.attempt(
+            "prepare_letter", lambda: actions.prepare_letter(member, by=self.user(by)), refuse=why, succeed=not why
+        )
+
+    def withdraw_letter(self, data):
+        letters = list(IntroductionLetter.objects.select_related("book__holder").order_by("pk"))
+        if not letters:
+            return
+        active = [letter for letter in letters if letter.status in LetterStatus.active()]
+        pool = active if active and data.draw(st.integers(0, 3), label="a letter in force") > 0 else letters
+        letter = data.draw(st.sampled_from(pool), label="letter")
+        reason = data.draw(st.sampled_from(["Ghi sai địa chỉ nơi cư trú", " "]), label="reason")
+        allowed = self.allowed(letter.book.holder)
+        by = self.pick_actor(data, allowed)
+        if by not in allowed:
+            why = f"{by} does not hold the book"
+        elif not reason.strip():
+            why = "no reason"
+        elif letter.book.status != BookStatus.OPEN:
+            why = "a closed book's letter"
+        elif letter.status not in LetterStatus.active():
+            why = f"a {letter.status} letter"
+        else:
+            why = ""
+        self.attempt(
+            "withdraw_letter",
+            lambda: actions.withdraw_letter(letter, reason=reason, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+
+    def reassign_cell(self, data):
+        member = self.pick_member(data)
+        entry = ResidenceRegisterEntry.objects.filter(member=member, left_on__isnull=True).first()
+        cells = [self.cast.lc_cell_1, self.cast.lc_cell_2, self.cast.pk_cell]
+        right = [c for c in cells if entry is not None and c.parent_id == entry.residence_committee_id]
+        cell = data.draw(st.sampled_from(right if right and data.draw(st.integers(0, 3)) > 0 else cells), label="cell")
+        allowed = self.allowed(entry.residence_committee) if entry else set()
+        by = self.pick_actor(data, allowed)
+        if entry is None:
+            why = "not in a residence register"
+        elif by not in allowed:
+            why = f"{by} is not the committee where the member is registered"
+        elif cell.parent_id != entry.residence_committee_id:
+            why = "the cell belongs to another committee"
+        elif cell.pk == entry.cell_id:
+            why = "already in that cell"
+        else:
+            why = ""
+        self.attempt(
+            "reassign_cell",
+            lambda: actions.reassign_cell(member, cell=cell, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
         )
 
     def confirm_letters(self, data):
@@ -302,8 +435,11 @@ class Workflow(RuleBasedStateMachine):
         allowed = set(USERS)
         why = ""
         for letter in chosen:
+            # (none once the letter's committee has merged away: its cells went with it)
             right = [c for c in cells if c.parent_id == letter.residence_committee_id]
-            cell = data.draw(st.sampled_from(right if data.draw(st.integers(0, 3)) > 0 else cells), label="cell")
+            cell = data.draw(
+                st.sampled_from(right if right and data.draw(st.integers(0, 3)) > 0 else cells), label="cell"
+            )
             pairs.append((letter, cell))
             allowed &= self.allowed(letter.residence_committee)
             if letter.status != LetterStatus.ISSUED:
@@ -332,8 +468,12 @@ class Workflow(RuleBasedStateMachine):
             why = "the book is closed"
         elif by not in allowed:
             why = f"{by} does not hold the book"
+        elif unit.valid_until is not None and unit.valid_until < self.today:
+            why = "Phú Khương has merged into Long Châu"
         elif unit.pk == member.residence_commune_id and line == member.residence_line:
             why = "the same address"
+        elif book.active_letter() is not None and self.signs_for(by, book.holder) is None:
+            why = "a new letter, and nobody to sign it"
         else:
             why = ""
         self.attempt(
@@ -342,6 +482,8 @@ class Workflow(RuleBasedStateMachine):
             refuse=why,
             succeed=not why,
         )
+        if not why and book.active_letter() is not None:
+            self.check_signature(book.active_letter(), by)
 
     def change_workplace(self, data):
         member = self.pick_member(data)
@@ -386,6 +528,54 @@ class Workflow(RuleBasedStateMachine):
             succeed=not why,
         )
 
+    def clear_exemption(self, data):
+        exempt = sorted(Member.objects.exclude(exemption="").values_list("pk", flat=True))
+        if exempt and data.draw(st.integers(0, 3), label="an exempt member") > 0:
+            member = Member.objects.get(pk=data.draw(st.sampled_from(exempt), label="member"))
+        else:
+            member = self.pick_member(data)
+        book = self.open_book(member)
+        allowed = self.allowed(book.holder) if book else set()
+        by = self.pick_actor(data, allowed)
+        if book is None:
+            why = "the book is closed"
+        elif by not in allowed:
+            why = f"{by} does not hold the book"
+        elif not member.exemption:
+            why = "not exempt"
+        else:
+            why = ""
+        self.attempt(
+            "clear_exemption", lambda: actions.clear_exemption(member, by=self.user(by)), refuse=why, succeed=not why
+        )
+
+    def update_member(self, data):
+        member = self.pick_member(data)
+        changes = data.draw(
+            st.sampled_from(
+                [{"phone": "0912 345 678"}, {"phone": "0987 654 321"}, {"full_name": ""}, {"residence_line": "Số 9"}]
+            ),
+            label="changes",
+        )
+        allowed = self.allowed(member.workplace_committee)
+        by = self.pick_actor(data, allowed)
+        if by not in allowed:
+            why = f"{by} is not the member's workplace committee"
+        elif "residence_line" in changes:
+            why = "the address has its own action"
+        elif changes.get("full_name") == "":
+            why = "a name is required"
+        else:
+            why = ""
+        changed = any(getattr(member, name) != value for name, value in changes.items())
+        self.attempt(
+            "update_member",
+            lambda: actions.update_member(member, by=self.user(by), **changes),
+            refuse=why,
+            succeed=not why,
+            events=lambda result: int(changed),  # a correction that changes nothing writes nothing
+        )
+
     def end_employment(self, data):
         if self.employed <= 3:  # keep enough members to work with
             return
@@ -413,10 +603,11 @@ class Workflow(RuleBasedStateMachine):
         committee = data.draw(st.sampled_from([self.cast.finance, self.cast.health]), label="committee")
         allowed = self.allowed(committee)
         by = None if data.draw(st.integers(0, 5), label="cron") == 0 else self.pick_actor(data, allowed)
-        candidates = actions.campaign_candidates(committee, 2026)
+        year = self.today.year
+        candidates = actions.campaign_candidates(committee, year)
         if by is not None and by not in allowed:
             why = f"{by} is not on the committee"
-        elif self.today < CAMPAIGN_OPENS and candidates.exists():
+        elif self.today < campaign_opens(self.today):
             why = "before October 1"
         else:
             why = ""
@@ -432,7 +623,7 @@ class Workflow(RuleBasedStateMachine):
             for book in candidates:
                 introduced = book.letters.filter(status__in=[LetterStatus.ISSUED, LetterStatus.RECEIVED]).exists()
                 if introduced and not book.member.exemption:
-                    live = book.comments.filter(year=2026, kind=CommentKind.PERIODIC)
+                    live = book.comments.filter(year=year, kind=CommentKind.PERIODIC)
                     assert live.exclude(status=CommentStatus.CANCELLED).count() == 1, f"missed {book.member}"
 
     def request_comment_on_demand(self, data):
@@ -603,16 +794,18 @@ class Workflow(RuleBasedStateMachine):
     def record_rating(self, data):
         member = self.pick_member(data)
         level = data.draw(st.sampled_from(["good", "excellent", "bogus"]), label="level")
-        year = data.draw(st.sampled_from([2026, 2027]), label="year")
-        book = self.open_book(member) or member.books.order_by("-pk").first()
+        year = self.today.year + data.draw(st.sampled_from([-1, -1, 0, 1]), label="year")
+        book = member.books.filter(status=BookStatus.OPEN).first() or member.books.order_by("-pk").first()
         allowed = self.allowed(book.holder, member.workplace_cell)
         by = self.pick_actor(data, allowed)
         if by not in allowed:
             why = f"{by} neither holds the book nor leads the member's cell"
         elif level == "bogus":
             why = "not one of the four levels"
-        elif year > self.today.year:
-            why = "a future year"
+        elif year > self.today.year or not book.term.contains_year(year):
+            why = "a future year, or one outside the book's term"
+        elif self.today < datetime.date(year, 12, 1):
+            why = "the year's rating waits for December"
         elif AnnualRating.objects.filter(book=book, year=year).exists():
             why = "already rated"
         else:
@@ -700,6 +893,76 @@ class Workflow(RuleBasedStateMachine):
             refuse=why,
             succeed=not why,
         )
+
+    # ------------------------------------------------------------------ merger, term, people
+
+    def merge_communes(self, data):
+        """Phú Khương merges into Long Châu, once (tests/actions/test_merge_communes.py has the rest)."""
+        by = self.pick_actor(data, {"board_officer"})
+        if by != "board_officer":
+            why = f"{by} is not on the province's board"
+        elif self.merged:
+            why = "Phú Khương has merged already"
+        else:
+            why = ""
+        done = self.attempt(
+            "merge_communes",
+            lambda: actions.merge_communes([self.cast.phu_khuong], into=self.cast.long_chau, by=self.user(by)),
+            refuse=why,
+            succeed=not why,
+        )
+        if done is not None:
+            self.merged = True
+            for org in (self.cast.phu_khuong, self.cast.pk_cell, self.cast.long_chau):
+                org.refresh_from_db()  # the cell now belongs to Long Châu
+            assert not Member.objects.filter(residence_commune=commune(PHU_KHUONG)).exists()
+            assert not IntroductionLetter.objects.filter(
+                residence_committee=self.cast.phu_khuong, status__in=LetterStatus.active()
+            ).exists()
+            assert not ResidenceRegisterEntry.objects.filter(
+                residence_committee=self.cast.phu_khuong, left_on__isnull=True
+            ).exists()
+
+    def rollover_term(self, data):
+        """Refused before the term's end year (and to anyone but the cron); sometimes, once the
+        2026 campaign has begun, the clock first jumps to January 2030, where the cron rolls the
+        term over."""
+        by = None if data.draw(st.booleans(), label="cron") else data.draw(st.sampled_from(USERS), label="actor")
+        term = Term.current()
+        # not before the year's campaign: the requests it made must go on in the new books
+        started = campaign_opens(self.today) <= self.today
+        jump = self.today.year == 2026 and started and data.draw(st.integers(0, 2), label="the term ends") == 0
+        if jump:
+            self.days = [*self.days[: self.day + 1], *DAYS_2030]
+            self.move_clock(self.day + 1)
+        if by is not None:
+            why = f"{by} may not end the term"  # only the cron or a national administrator
+        elif self.today.year < term.end_year:
+            why = "before the term's end year"
+        else:
+            why = ""
+        books = list(Book.objects.filter(status=BookStatus.OPEN).values_list("pk", "member__employment"))
+        result = self.attempt(
+            "rollover_term", lambda: actions.rollover_term(by=self.user(by)), refuse=why, succeed=not why
+        )
+        if result is not None:
+            assert result.books_opened == sum(1 for _, employment in books if employment == EmploymentStatus.EMPLOYED)
+            assert not Book.objects.filter(pk__in=[pk for pk, _ in books], status=BookStatus.OPEN).exists()
+            assert set(Book.objects.filter(term=result.new_term).values_list("profile", flat=True)) <= {
+                actions.default_profile().pk
+            }
+
+    def secretary_leaves(self, data):
+        """Sometimes the finance committee's secretary leaves: from then on its clerk has nobody to
+        enter letters for (no action: the role simply ends)."""
+        finance = self.cast.finance
+        if "finance_secretary" not in self.holders[finance.pk] or data.draw(st.integers(0, 2), label="leaves"):
+            return
+        RoleAssignment.objects.filter(user=self.cast.finance_secretary, organisation=finance).update(
+            valid_until=self.today - datetime.timedelta(days=1)
+        )
+        self.holders[finance.pk] = self.holders[finance.pk] - {"finance_secretary"}
+        del self.signers[finance.pk]
 
     # ------------------------------------------------------------------ invariants
 
