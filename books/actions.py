@@ -988,7 +988,7 @@ def _move_residence(
         if current.status == LetterStatus.SUPERSEDED:
             current.superseded_by = new_letter
             current.save(update_fields=["superseded_by"])
-    data = {
+    data: dict[str, Any] = {
         "old": old,
         "new": {"commune": commune.pk, "line": line, "kind": member.residence_kind},
         "old_letter": current.pk if current else None,
