@@ -246,10 +246,14 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.normalise_text()
+        super().save(*args, **kwargs)
+
+    def normalise_text(self) -> None:
+        """Names composed (NFC) and the folded search name; `save` does it, `bulk_create` callers must."""
         self.name = nfc(self.name)
         self.area_name = nfc(self.area_name)
         self.search_name = fold(self.name)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         expected_parent = {

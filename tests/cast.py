@@ -19,6 +19,7 @@ from books import actions
 from books.models import Book
 from members.models import Member, Sex, cccd_century_digit
 from orgs.models import AdministrativeUnit, Organisation, OrgKind, Role, RoleAssignment
+from orgs.text import nfc
 
 LONG_CHAU = 29551  # Phường Long Châu, Vĩnh Long
 PHU_KHUONG = 28756  # Phường Phú Khương, Vĩnh Long
@@ -34,6 +35,13 @@ def commune(code: int) -> AdministrativeUnit:
 
 def make_user(username: str, full_name: str) -> Any:
     return get_user_model().objects.create_user(username=username, password=PASSWORD, full_name=full_name)
+
+
+def new_user(username: str, full_name: str) -> Any:
+    """An unsaved user as `create_user` would save it, for `bulk_create`."""
+    user = get_user_model()(username=username, full_name=nfc(full_name))
+    user.set_password(PASSWORD)
+    return user
 
 
 def grant(user: Any, org: Organisation, role: str) -> RoleAssignment:
@@ -73,76 +81,76 @@ class Cast:
 
     @classmethod
     def create(cls) -> Cast:
-        tinh_uy = Organisation.objects.create(kind=OrgKind.UPPER_COMMITTEE, name="Tỉnh ủy Vĩnh Long", province_code=86)
-        board = Organisation.objects.create(
-            kind=OrgKind.PROVINCE_BOARD, name="Ban Tổ chức Tỉnh ủy Vĩnh Long", parent=tinh_uy, province_code=86
+        """Built with a handful of bulk inserts: every test of the suite pays for it."""
+        communes = {
+            unit.code: unit
+            for unit in AdministrativeUnit.objects.filter(
+                edition="2025", level="commune", code__in=[LONG_CHAU, PHU_KHUONG]
+            )
+        }
+        long_chau_unit, phu_khuong_unit = communes[LONG_CHAU], communes[PHU_KHUONG]
+
+        def orgs(*made: Organisation) -> list[Organisation]:
+            for org in made:
+                org.province_code = 86
+                org.normalise_text()
+            return Organisation.objects.bulk_create(made)
+
+        (tinh_uy,) = orgs(Organisation(kind=OrgKind.UPPER_COMMITTEE, name="Tỉnh ủy Vĩnh Long"))
+        board, upper, long_chau, phu_khuong = orgs(
+            Organisation(kind=OrgKind.PROVINCE_BOARD, name="Ban Tổ chức Tỉnh ủy Vĩnh Long", parent=tinh_uy),
+            Organisation(kind=OrgKind.UPPER_COMMITTEE, name="Đảng ủy các cơ quan Đảng tỉnh", parent=tinh_uy),
+            Organisation(
+                kind=OrgKind.RESIDENCE_COMMITTEE,
+                name="Đảng ủy phường Long Châu",
+                parent=tinh_uy,
+                commune=long_chau_unit,
+                place_name="Long Châu",
+            ),
+            Organisation(
+                kind=OrgKind.RESIDENCE_COMMITTEE,
+                name="Đảng ủy phường Phú Khương",
+                parent=tinh_uy,
+                commune=phu_khuong_unit,
+            ),
         )
-        upper = Organisation.objects.create(
-            kind=OrgKind.UPPER_COMMITTEE, name="Đảng ủy các cơ quan Đảng tỉnh", parent=tinh_uy, province_code=86
+        finance, health, lc_cell_1, lc_cell_2, pk_cell = orgs(
+            Organisation(
+                kind=OrgKind.WORKPLACE_COMMITTEE, name="Đảng ủy Sở Tài chính", parent=upper, place_name="Vĩnh Long"
+            ),
+            Organisation(
+                kind=OrgKind.WORKPLACE_COMMITTEE, name="Đảng ủy Sở Y tế", parent=upper, place_name="Vĩnh Long"
+            ),
+            Organisation(
+                kind=OrgKind.RESIDENCE_CELL,
+                name="Chi bộ Khóm 1",
+                parent=long_chau,
+                commune=long_chau_unit,
+                area_name="Khóm 1",
+                has_executive=True,
+            ),
+            Organisation(
+                kind=OrgKind.RESIDENCE_CELL,
+                name="Chi bộ Khóm 2",
+                parent=long_chau,
+                commune=long_chau_unit,
+                area_name="Khóm 2",
+                has_executive=False,
+            ),
+            Organisation(
+                kind=OrgKind.RESIDENCE_CELL,
+                name="Chi bộ Khu phố 3",
+                parent=phu_khuong,
+                commune=phu_khuong_unit,
+                area_name="Khu phố 3",
+                has_executive=True,
+            ),
         )
-        finance = Organisation.objects.create(
-            kind=OrgKind.WORKPLACE_COMMITTEE,
-            name="Đảng ủy Sở Tài chính",
-            parent=upper,
-            province_code=86,
-            place_name="Vĩnh Long",
+        finance_cell, health_cell = orgs(
+            Organisation(kind=OrgKind.WORKPLACE_CELL, name="Chi bộ Phòng Ngân sách", parent=finance),
+            Organisation(kind=OrgKind.WORKPLACE_CELL, name="Chi bộ Phòng Nghiệp vụ Y", parent=health),
         )
-        finance_cell = Organisation.objects.create(
-            kind=OrgKind.WORKPLACE_CELL, name="Chi bộ Phòng Ngân sách", parent=finance, province_code=86
-        )
-        health = Organisation.objects.create(
-            kind=OrgKind.WORKPLACE_COMMITTEE,
-            name="Đảng ủy Sở Y tế",
-            parent=upper,
-            province_code=86,
-            place_name="Vĩnh Long",
-        )
-        health_cell = Organisation.objects.create(
-            kind=OrgKind.WORKPLACE_CELL, name="Chi bộ Phòng Nghiệp vụ Y", parent=health, province_code=86
-        )
-        long_chau = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_COMMITTEE,
-            name="Đảng ủy phường Long Châu",
-            parent=tinh_uy,
-            province_code=86,
-            commune=commune(LONG_CHAU),
-            place_name="Long Châu",
-        )
-        lc_cell_1 = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_CELL,
-            name="Chi bộ Khóm 1",
-            parent=long_chau,
-            province_code=86,
-            commune=commune(LONG_CHAU),
-            area_name="Khóm 1",
-            has_executive=True,
-        )
-        lc_cell_2 = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_CELL,
-            name="Chi bộ Khóm 2",
-            parent=long_chau,
-            province_code=86,
-            commune=commune(LONG_CHAU),
-            area_name="Khóm 2",
-            has_executive=False,
-        )
-        phu_khuong = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_COMMITTEE,
-            name="Đảng ủy phường Phú Khương",
-            parent=tinh_uy,
-            province_code=86,
-            commune=commune(PHU_KHUONG),
-        )
-        pk_cell = Organisation.objects.create(
-            kind=OrgKind.RESIDENCE_CELL,
-            name="Chi bộ Khu phố 3",
-            parent=phu_khuong,
-            province_code=86,
-            commune=commune(PHU_KHUONG),
-            area_name="Khu phố 3",
-            has_executive=True,
-        )
-        users = {
+        roles = {
             "finance_secretary": ("tc_bithu", "Trần Quốc Hùng", finance, Role.SECRETARY),
             "finance_clerk": ("tc_vanthu", "Lê Thị Mai", finance, Role.CLERK),
             "health_secretary": ("yt_bithu", "Phạm Văn Lợi", health, Role.SECRETARY),
@@ -154,12 +162,17 @@ class Cast:
             "pk_cell_secretary": ("pk_kp3_bithu", "Tạ Thị Năm", pk_cell, Role.CELL_SECRETARY),
             "board_officer": ("btc_canbo", "Dương Thanh Bình", board, Role.BOARD_OFFICER),
         }
-        made: dict[str, Any] = {}
-        for key, (username, name, org, role) in users.items():
-            made[key] = make_user(username, name)
-            grant(made[key], org, role)
-        member_user = make_user("dv_an", "Nguyễn Văn An")
-        outsider = make_user("nguoi_ngoai", "Người Ngoài")
+        logins = [(username, name) for username, name, _org, _role in roles.values()]
+        logins += [("dv_an", "Nguyễn Văn An"), ("nguoi_ngoai", "Người Ngoài")]
+        users = get_user_model().objects.bulk_create([new_user(username, name) for username, name in logins])
+        made = dict(zip(roles, users, strict=False))
+        RoleAssignment.objects.bulk_create(
+            [
+                RoleAssignment(user=made[key], organisation=org, role=role, valid_from=datetime.date(2020, 1, 1))
+                for key, (_username, _name, org, role) in roles.items()
+            ]
+        )
+        member_user, outsider = users[-2:]
         cast = cls(
             board=board,
             upper=upper,

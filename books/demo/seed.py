@@ -211,9 +211,7 @@ class DemoSeeder:
 
     def _org(self, **fields: Any) -> Organisation:
         org = Organisation(**fields)
-        org.name = nfc(org.name)
-        org.area_name = nfc(org.area_name)
-        org.search_name = fold(org.name)
+        org.normalise_text()
         return org
 
     def _save_all(self, orgs: list[Organisation]) -> list[Organisation]:
