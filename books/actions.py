@@ -1214,6 +1214,18 @@ def _no_periodic_comment(profile: RegulationProfile) -> list[str]:
     return [code for code in Exemption.values if code and not profile.gets_periodic_comment(code)]
 
 
+def _campaign_day(on: datetime.date | None, by: Any) -> datetime.date:
+    """The day a campaign is opened on: today unless given; a person cannot date it in the future
+    (that would open October's requests early). The system (`by=None`: cron, the benchmarks) may."""
+    on = on or today()
+    if by is not None and on > today():
+        raise InvalidInput(
+            gettext("Ngày mở đợt xin ý kiến nhận xét không thể ở tương lai."),
+            field_errors={"on": [gettext("Ngày ở tương lai.")]},
+        )
+    return on
+
+
 @transaction.atomic
 def open_campaign(
     committee: Organisation, *, year: int | None = None, by: Any, on: datetime.date | None = None
@@ -1225,7 +1237,7 @@ def open_campaign(
     (the cron command). Set-based: a handful of queries whatever the number of members
     (`_run_campaign`).
     """
-    on = on or today()
+    on = _campaign_day(on, by)
     year = year or on.year
     acting = _authorize(
         by, [committee], COMMITTEE_ROLES, what=gettext("mở đợt xin ý kiến nhận xét của cấp ủy này"), allow_system=True
@@ -1247,7 +1259,7 @@ def open_province_campaign(
     transaction and a handful of set-based statements (`manage.py open_campaigns --by-province`).
     The province's board or the system (`by=None`). Returns the result per committee id.
     """
-    on = on or today()
+    on = _campaign_day(on, by)
     year = year or on.year
     acting = _board_of(by, province_code, what=gettext("mở đợt xin ý kiến nhận xét cho cả tỉnh"))
     committee_ids = list(

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from books import actions
-from books.errors import NotAllowed, TransitionError
+from books.errors import InvalidInput, NotAllowed, TransitionError
 from books.models import Book, CommentRequest, CommentStatus, Event, RegulationProfile
 from members.models import Sex
 from orgs.models import Organisation, OrgKind, Role
@@ -200,6 +200,12 @@ def test_it_is_refused_before_october_first(cast, province, when):
 def test_it_is_refused_for_a_date_given_before_october_first(cast, province):
     with time_machine.travel(OCT_2), refused_without_trace(TransitionError):
         actions.open_province_campaign(86, by=None, on=datetime.date(2026, 9, 30))
+
+
+def test_the_board_cannot_date_it_in_the_future_to_open_october_early(cast, province):
+    with time_machine.travel(datetime.date(2026, 9, 20)), refused_without_trace(InvalidInput) as info:
+        actions.open_province_campaign(86, by=cast.board_officer, on=datetime.date(2026, 10, 2))
+    assert "tương lai" in str(info.value)
 
 
 def test_it_is_refused_for_a_year_whose_october_has_not_come(cast, province):

@@ -132,6 +132,13 @@ def test_it_is_refused_for_a_date_given_before_october_first(cast, finance_membe
         actions.open_campaign(cast.finance, by=cast.finance_clerk, on=datetime.date(2026, 9, 30))
 
 
+def test_a_person_cannot_date_it_in_the_future_to_open_october_early(cast, finance_members):
+    with time_machine.travel(datetime.datetime(2026, 9, 20, 9, 0, tzinfo=VN)):
+        with refused_without_trace(InvalidInput) as info:
+            actions.open_campaign(cast.finance, by=cast.finance_clerk, on=datetime.date(2026, 10, 2))
+        assert "tương lai" in str(info.value)
+
+
 def test_it_opens_from_the_first_minute_of_october_first(cast, finance_members):
     with time_machine.travel(datetime.datetime(2026, 10, 1, 0, 5, tzinfo=VN)):
         result = actions.open_campaign(cast.finance, by=cast.finance_clerk)
