@@ -1359,6 +1359,13 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
             "existing": existing,
             "c": comment_back,
             "criteria": criteria,
+            # before the profile's rating window (213/2020: 1 December) the form is not offered; a
+            # refused POST still shows it, with what was typed
+            "opens_on": (
+                starts
+                if not form.is_bound and (starts := book.profile.deadline("rating_start", year)) > today()
+                else None
+            ),
         },
     )
 

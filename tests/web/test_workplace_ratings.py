@@ -143,3 +143,15 @@ def test_the_residence_side_never_rates_nor_sees_ratings(client, cast, who):
     assert client.get(rate_url(cast.book(cast.member))).status_code == 403
     assert client.post(rate_url(cast.book(cast.member)), {"nam": "2026", "level": "good"}).status_code == 403
     assert not AnnualRating.objects.exists()
+
+
+def test_before_december_the_page_says_when_the_rating_opens_and_offers_no_form(client, cast):
+    with time_machine.travel(datetime.datetime(2026, 11, 27, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))):
+        login(client, cast.finance_clerk)
+        response = client.get(rate_url(cast.book(cast.member)))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Chưa đến thời gian xếp loại đảng viên năm 2026: từ ngày 01/12/2026." in page
+        assert "Ghi xếp loại năm 2026" not in page
+        # last year's rating is open all year round
+        assert "Ghi xếp loại năm 2025" in client.get(rate_url(cast.book(cast.member), year=2025)).content.decode()
