@@ -211,7 +211,7 @@ def test_a_national_id_already_stored_is_refused_naming_the_row(cast):
     [
         ({"official_on": datetime.date(2011, 1, 1)}, "chính thức", None),
         ({"national_id": "086188880002"}, "CCCD", "national_id"),  # a woman's century digit
-        ({"full_name": ""}, "", "full_name"),
+        ({"full_name": ""}, "không được để trắng", "full_name"),
     ],
     ids=["official_before_admission", "id_not_matching_sex_and_birth", "no_name"],
 )
