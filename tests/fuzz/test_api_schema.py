@@ -10,7 +10,7 @@ the declared content type, and a body matching the declared schema. POSTs really
 exercised too.
 
 `make test` runs a bounded number of examples per operation and user (FUZZ_EXAMPLES, default 20:
-over 2,000 requests); `make fuzz` runs many more.
+over 2,000 requests; 10 in the PostgreSQL suite, over 1,000); `make fuzz` runs many more.
 """
 
 from __future__ import annotations
