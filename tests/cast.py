@@ -96,6 +96,16 @@ class Cast:
                 org.normalise_text()
             return Organisation.objects.bulk_create(made)
 
+        def residence_cell(committee: Organisation, area: str, *, has_executive: bool) -> Organisation:
+            return Organisation(
+                kind=OrgKind.RESIDENCE_CELL,
+                name=f"Chi bộ {area}",
+                parent=committee,
+                commune=committee.commune,
+                area_name=area,
+                has_executive=has_executive,
+            )
+
         (tinh_uy,) = orgs(Organisation(kind=OrgKind.UPPER_COMMITTEE, name="Tỉnh ủy Vĩnh Long"))
         board, upper, long_chau, phu_khuong = orgs(
             Organisation(kind=OrgKind.PROVINCE_BOARD, name="Ban Tổ chức Tỉnh ủy Vĩnh Long", parent=tinh_uy),
@@ -121,30 +131,9 @@ class Cast:
             Organisation(
                 kind=OrgKind.WORKPLACE_COMMITTEE, name="Đảng ủy Sở Y tế", parent=upper, place_name="Vĩnh Long"
             ),
-            Organisation(
-                kind=OrgKind.RESIDENCE_CELL,
-                name="Chi bộ Khóm 1",
-                parent=long_chau,
-                commune=long_chau_unit,
-                area_name="Khóm 1",
-                has_executive=True,
-            ),
-            Organisation(
-                kind=OrgKind.RESIDENCE_CELL,
-                name="Chi bộ Khóm 2",
-                parent=long_chau,
-                commune=long_chau_unit,
-                area_name="Khóm 2",
-                has_executive=False,
-            ),
-            Organisation(
-                kind=OrgKind.RESIDENCE_CELL,
-                name="Chi bộ Khu phố 3",
-                parent=phu_khuong,
-                commune=phu_khuong_unit,
-                area_name="Khu phố 3",
-                has_executive=True,
-            ),
+            residence_cell(long_chau, "Khóm 1", has_executive=True),
+            residence_cell(long_chau, "Khóm 2", has_executive=False),
+            residence_cell(phu_khuong, "Khu phố 3", has_executive=True),
         )
         finance_cell, health_cell = orgs(
             Organisation(kind=OrgKind.WORKPLACE_CELL, name="Chi bộ Phòng Ngân sách", parent=finance),

@@ -263,12 +263,14 @@ class Workflow(RuleBasedStateMachine):
         signer = self.signers.get(committee.pk)
         return (signer, signer) if signer else None
 
-    def attempt(self, label, call, *, refuse="", succeed=False, events=lambda result: 1):
+    def attempt(self, label, call, *, why=None, refuse="", succeed=False, events=lambda result: 1):
         """Run an action that must be refused (`refuse` says why) or must succeed.
 
-        Refused: a Vietnamese DomainError and nothing changed. Done: exactly `events(result)` new
-        Events.
+        `why` decides both: refused for that reason, or ("") bound to succeed. Refused: a Vietnamese
+        DomainError and nothing changed. Done: exactly `events(result)` new Events.
         """
+        if why is not None:
+            refuse, succeed = why, not why
         before = workflow_state() if not succeed else None  # only a refusal is compared with it
         events_before = Event.objects.count()
         try:
@@ -333,8 +335,7 @@ class Workflow(RuleBasedStateMachine):
         letters = self.attempt(
             "issue_letters",
             lambda: actions.issue_letters(members, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
             events=len,
         )
         for letter in letters or []:
@@ -365,9 +366,7 @@ class Workflow(RuleBasedStateMachine):
             why = "a letter is in force already"
         else:
             why = ""
-        self.attempt(
-            "prepare_letter", lambda: actions.prepare_letter(member, by=self.user(by)), refuse=why, succeed=not why
-        )
+        self.attempt("prepare_letter", lambda: actions.prepare_letter(member, by=self.user(by)), why=why)
 
     def withdraw_letter(self, data):
         letters = list(IntroductionLetter.objects.select_related("book__holder").order_by("pk"))
@@ -392,8 +391,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "withdraw_letter",
             lambda: actions.withdraw_letter(letter, reason=reason, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     def reassign_cell(self, data):
@@ -417,8 +415,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "reassign_cell",
             lambda: actions.reassign_cell(member, cell=cell, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     def confirm_letters(self, data):
@@ -452,8 +449,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "confirm_letters",
             lambda: actions.confirm_letters(pairs, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
             events=len,
         )
 
@@ -479,8 +475,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "change_residence",
             lambda: actions.change_residence(member, commune=unit, line=line, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
         if not why and book.active_letter() is not None:
             self.check_signature(book.active_letter(), by)
@@ -502,8 +497,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "change_workplace",
             lambda: actions.change_workplace(member, cell=cell, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     def set_exemption(self, data):
@@ -524,8 +518,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "set_exemption",
             lambda: actions.set_exemption(member, exemption=exemption, reason=reason, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     def clear_exemption(self, data):
@@ -545,9 +538,7 @@ class Workflow(RuleBasedStateMachine):
             why = "not exempt"
         else:
             why = ""
-        self.attempt(
-            "clear_exemption", lambda: actions.clear_exemption(member, by=self.user(by)), refuse=why, succeed=not why
-        )
+        self.attempt("clear_exemption", lambda: actions.clear_exemption(member, by=self.user(by)), why=why)
 
     def update_member(self, data):
         member = self.pick_member(data)
@@ -571,8 +562,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "update_member",
             lambda: actions.update_member(member, by=self.user(by), **changes),
-            refuse=why,
-            succeed=not why,
+            why=why,
             events=lambda result: int(changed),  # a correction that changes nothing writes nothing
         )
 
@@ -593,8 +583,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "end_employment",
             lambda: actions.end_employment(member, reason=reason, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     # ------------------------------------------------------------------ comments
@@ -614,8 +603,7 @@ class Workflow(RuleBasedStateMachine):
         result = self.attempt(
             "open_campaign",
             lambda: actions.open_campaign(committee, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
             events=lambda result: len(result.created),
         )
         if result is not None:
@@ -648,8 +636,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "request_comment_on_demand",
             lambda: actions.request_comment_on_demand(book, reason=reason, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     def comment_step(self, data):
@@ -696,8 +683,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "write_comment",
             lambda: actions.write_comment(request, by=self.user(by), **fields),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     def comment_sign(self, data, request):
@@ -734,8 +720,7 @@ class Workflow(RuleBasedStateMachine):
         signed = self.attempt(
             "sign_comment",
             lambda: actions.sign_comment(request, by=self.user(by), **fields),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
         if signed is not None:
             cell = signed.residence_cell
@@ -751,7 +736,7 @@ class Workflow(RuleBasedStateMachine):
             why = f"a {request.status} comment"
         else:
             why = ""
-        self.attempt(label, lambda: action(request, by=self.user(by), **kwargs), refuse=why, succeed=not why)
+        self.attempt(label, lambda: action(request, by=self.user(by), **kwargs), why=why)
 
     def comment_send_back(self, data, request):
         self.committee_step(
@@ -814,8 +799,7 @@ class Workflow(RuleBasedStateMachine):
         rating = self.attempt(
             "record_rating",
             lambda: actions.record_rating(book, year=year, level=level, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
         if rating is not None:
             assert rating.comment == expected
@@ -838,8 +822,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "raise_notice",
             lambda: actions.raise_notice(member, description=description, observed_on=self.today, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     def answer_notice(self, data):
@@ -858,8 +841,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "answer_notice",
             lambda: actions.answer_notice(notice, answer=ANSWER, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     def record_meeting(self, data):
@@ -890,8 +872,7 @@ class Workflow(RuleBasedStateMachine):
         self.attempt(
             "record_meeting",
             lambda: actions.record_meeting(cell, held_on=held_on, attendance=attendance, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
 
     # ------------------------------------------------------------------ merger, term, people
@@ -908,8 +889,7 @@ class Workflow(RuleBasedStateMachine):
         done = self.attempt(
             "merge_communes",
             lambda: actions.merge_communes([self.cast.phu_khuong], into=self.cast.long_chau, by=self.user(by)),
-            refuse=why,
-            succeed=not why,
+            why=why,
         )
         if done is not None:
             self.merged = True
@@ -942,9 +922,7 @@ class Workflow(RuleBasedStateMachine):
         else:
             why = ""
         books = list(Book.objects.filter(status=BookStatus.OPEN).values_list("pk", "member__employment"))
-        result = self.attempt(
-            "rollover_term", lambda: actions.rollover_term(by=self.user(by)), refuse=why, succeed=not why
-        )
+        result = self.attempt("rollover_term", lambda: actions.rollover_term(by=self.user(by)), why=why)
         if result is not None:
             assert result.books_opened == sum(1 for _, employment in books if employment == EmploymentStatus.EMPLOYED)
             assert not Book.objects.filter(pk__in=[pk for pk, _ in books], status=BookStatus.OPEN).exists()
