@@ -20,7 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from members.models import Exemption, Member
+from members.models import Exemption, Member, e2_member_ids
 from orgs.models import COMMITTEE_ROLES, Organisation, OrgKind, Role, RoleAssignment
 
 from .models import (
@@ -195,8 +195,10 @@ def comments(scope: Scope) -> QuerySet[CommentRequest]:
 
 
 def register(scope: Scope) -> QuerySet[ResidenceRegisterEntry]:
-    residence = _residence_q(scope, "residence_committee", "cell", "member")
-    workplace = _workplace_member_q(scope, "member__") & ~Q(member__exemption=Exemption.E2)
+    # the row has the member's id: "not E2" without reading the member (members.models.e2_member_ids)
+    not_e2 = ~Q(member__in=e2_member_ids())
+    residence = (Q(residence_committee__in=scope.residence_committees) | Q(cell__in=scope.residence_cells)) & not_e2
+    workplace = _workplace_member_q(scope, "member__") & not_e2
     return ResidenceRegisterEntry.objects.filter(residence | workplace)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from members.models import EmploymentStatus, Exemption, Member
+from members.models import EmploymentStatus, Exemption, Member, e2_member_ids
 from orgs.models import Organisation, OrgKind
 
 from .models import (
@@ -103,7 +103,7 @@ def residence_overview(committee: Organisation, today: datetime.date) -> Residen
     )
     registered = (
         ResidenceRegisterEntry.objects.filter(residence_committee=committee, left_on__isnull=True)
-        .exclude(member__exemption=Exemption.E2)
+        .exclude(member__in=e2_member_ids())
         .count()
     )
     comments = comment_counts(
@@ -119,7 +119,7 @@ def residence_overview(committee: Organisation, today: datetime.date) -> Residen
             registered=Count(
                 "cell_register_entries",
                 filter=Q(cell_register_entries__left_on__isnull=True)
-                & ~Q(cell_register_entries__member__exemption=Exemption.E2),
+                & ~Q(cell_register_entries__member__in=e2_member_ids()),
             )
         )
         .order_by("name")

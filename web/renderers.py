@@ -50,9 +50,8 @@ def render_select(widget: dict[str, Any]) -> SafeString:
         if group_name:
             parts.append(f'\n  <optgroup label="{_text(group_name)}">')
         for option in group_choices:
-            parts.append(
-                f'\n  <option value="{_string(option["value"])}"{_attrs(option["attrs"])}>{_text(option["label"])}</option>\n'
-            )
+            value, attrs, label = _string(option["value"]), _attrs(option["attrs"]), _text(option["label"])
+            parts.append(f'\n  <option value="{value}"{attrs}>{label}</option>\n')
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
