@@ -82,6 +82,7 @@ class Setup:
     workplace_members: int
     residence: int
     residence_name: str
+    residence_registered: int
     cell: int
     cell_name: str
     board_residence: int | None
@@ -105,31 +106,33 @@ def choose_and_make_logins(args: argparse.Namespace) -> Setup:
 
     from django.contrib.auth import get_user_model
     from django.db import transaction
-    from django.db.models import Count, Q
+    from django.db.models import Count, F, Func, Q, QuerySet
 
     from accounts.models import ApiToken
     from books.models import Book, BookStatus, ResidenceRegisterEntry
     from members.models import Member
     from orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
+    def biggest_or_sized(grouped: QuerySet[Any], size: int | None) -> Any:
+        """The group with the most rows, or (--…-size) the one whose count is nearest to `size`."""
+        grouped = grouped.annotate(n=Count("pk"))
+        if size is None:
+            return grouped.order_by("-n").first()
+        return grouped.annotate(off=Func(F("n") - size, function="ABS")).order_by("off", "-n").first()
+
     if args.workplace:
         workplace = Organisation.objects.get(pk=args.workplace)
     else:
-        top = (
-            Book.objects.filter(status=BookStatus.OPEN).values("holder").annotate(n=Count("pk")).order_by("-n").first()
-        )
+        top = biggest_or_sized(Book.objects.filter(status=BookStatus.OPEN).values("holder"), args.workplace_size)
         if top is None:
             raise SystemExit("bench/pages.py: no open book in this database (run seed_demo or generate_dataset)")
         workplace = Organisation.objects.get(pk=top["holder"])
     if args.residence:
         residence = Organisation.objects.get(pk=args.residence)
     else:
-        top = (
-            ResidenceRegisterEntry.objects.filter(left_on__isnull=True)
-            .values("residence_committee")
-            .annotate(n=Count("pk"))
-            .order_by("-n")
-            .first()
+        top = biggest_or_sized(
+            ResidenceRegisterEntry.objects.filter(left_on__isnull=True).values("residence_committee"),
+            args.residence_size,
         )
         if top is None:
             raise SystemExit("bench/pages.py: nobody registered at a residence committee in this database")
@@ -155,14 +158,11 @@ def choose_and_make_logins(args: argparse.Namespace) -> Setup:
     cell = Organisation.objects.get(pk=top_cell["cell"])
     board_residence = None
     if board is not None:
-        top = (
+        top = biggest_or_sized(
             ResidenceRegisterEntry.objects.filter(
                 left_on__isnull=True, residence_committee__province_code=board.province_code
-            )
-            .values("residence_committee")
-            .annotate(n=Count("pk"))
-            .order_by("-n")
-            .first()
+            ).values("residence_committee"),
+            args.residence_size,
         )
         board_residence = top["residence_committee"] if top else None
     in_committee = Q(workplace_cell=workplace) | Q(workplace_cell__parent=workplace)
@@ -205,6 +205,9 @@ def choose_and_make_logins(args: argparse.Namespace) -> Setup:
         workplace_members=Member.objects.filter(in_committee).count(),
         residence=residence.pk,
         residence_name=residence.name,
+        residence_registered=ResidenceRegisterEntry.objects.filter(
+            residence_committee=residence, left_on__isnull=True
+        ).count(),
         cell=cell.pk,
         cell_name=cell.name,
         board_residence=board_residence,
@@ -532,10 +535,15 @@ def print_table(title: str, rows: list[dict[str, Any]], wall: float) -> None:
 def compare(paths: list[str]) -> None:
     """Side by side: p95 of each page in two runs (e.g. 10k and 2.5M) and the growth."""
     a, b = (json.loads(Path(p).read_text(encoding="utf-8")) for p in paths)
+    for run in (a, b):
+        print(
+            f"{run['label']}: {run['members']:,} members; workplace committee of {run['workplace_members']:,},"
+            f" residence committee of {run.get('residence_registered', '?')} registered"
+        )
     print(f"{'page':32} {a['label']:>12} {b['label']:>12} {'growth':>7} {'queries':>9}")
     for phase in ("pages", "baseline"):
         for think in a["phases"]:
-            if think not in b["phases"]:
+            if phase not in a["phases"][think] or phase not in b["phases"].get(think, {}):
                 continue
             ra = {r["page"]: r for r in a["phases"][think][phase]["rows"]}
             rb = {r["page"]: r for r in b["phases"][think][phase]["rows"]}
@@ -565,6 +573,17 @@ def main() -> None:
     parser.add_argument("--workplace", type=int)
     parser.add_argument("--residence", type=int)
     parser.add_argument("--board", type=int)
+    parser.add_argument(
+        "--workplace-size",
+        type=int,
+        help="instead of the biggest: the workplace committee whose open books are nearest this number",
+    )
+    parser.add_argument(
+        "--residence-size",
+        type=int,
+        help="instead of the biggest: the residence committees (the bench's and the board's) whose registered"
+        " members are nearest this number",
+    )
     parser.add_argument("--workdir", default="/tmp/solienhe-bench-pages")
     parser.add_argument("--out", help="write the figures as JSON here (default: WORKDIR-LABEL.json)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the admin baseline phase")
@@ -612,7 +631,8 @@ def main() -> None:
         )
         print(f"workplace committee #{setup.workplace} {setup.workplace_name}: {setup.workplace_members:,} members")
         print(
-            f"residence committee #{setup.residence} {setup.residence_name}, its cell #{setup.cell} {setup.cell_name}"
+            f"residence committee #{setup.residence} {setup.residence_name}: {setup.residence_registered:,} registered;"
+            f" its cell #{setup.cell} {setup.cell_name}"
         )
         print(f"board #{setup.board} {setup.board_name}; its residence committee #{setup.board_residence}")
         find_deep_pages(setup)
@@ -648,6 +668,7 @@ def main() -> None:
         "label": label,
         "members": setup.members_total,
         "workplace_members": setup.workplace_members,
+        "residence_registered": setup.residence_registered,
         "clients": args.clients,
         "workers": args.workers,
         "requests_per_page": args.requests,
