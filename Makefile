@@ -59,15 +59,19 @@ load: setup ## 100 simulated users for 5 minutes against gunicorn + PostgreSQL (
 
 # Not part of make test: the figures of docs/performance.md, on a database of the benchmark cluster
 # (bench/pg.sh, filled by generate_dataset). Each script of BENCH_SCRIPTS reads DATABASE_URL and
-# prints its table; e.g. make bench BENCH_DB=solienhe_10k, or BENCH_SCRIPTS=bench/pages.py.
+# prints its table; e.g. make bench BENCH_SCRIPTS=bench/campaign.py. bench/pages-runs.sh runs the pages
+# on solienhe_10k and on BENCH_DB with committees of three sizes (docs/performance.md, "Pages").
 # (bench/import_members.py makes its own SQLite database; bench/campaign.py rolls back what it writes.)
 BENCH_DB ?= solienhe_2500k
-BENCH_SCRIPTS ?= bench/pages.py bench/campaign.py bench/import_members.py bench/documents.py
+BENCH_SCRIPTS ?= bench/pages-runs.sh bench/campaign.py bench/import_members.py bench/documents.py
 bench: setup ## the benchmarks of docs/performance.md (BENCH_SCRIPTS on BENCH_DB of bench/pg.sh)
 	bench/pg.sh start
 	@for script in $(BENCH_SCRIPTS); do \
 		echo "== $$script on $(BENCH_DB)"; \
-		DATABASE_URL=$$(bench/pg.sh url $(BENCH_DB)) $(VENV_PYTHON) $$script || exit 1; \
+		case $$script in \
+			*.sh) BENCH_DB=$(BENCH_DB) $$script || exit 1 ;; \
+			*) DATABASE_URL=$$(bench/pg.sh url $(BENCH_DB)) $(VENV_PYTHON) $$script || exit 1 ;; \
+		esac; \
 	done
 
 check-deploy: setup ## manage.py check --deploy with production-like settings

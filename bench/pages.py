@@ -113,12 +113,18 @@ def choose_and_make_logins(args: argparse.Namespace) -> Setup:
     from members.models import Member
     from orgs.models import Organisation, OrgKind, Role, RoleAssignment
 
-    def biggest_or_sized(grouped: QuerySet[Any], size: int | None) -> Any:
-        """The group with the most rows, or (--…-size) the one whose count is nearest to `size`."""
+    def biggest_or_sized(grouped: QuerySet[Any], size: str | None) -> Any:
+        """The group with the most rows, or (--…-size) the one whose count is nearest to `size`
+        (a number, or "median": the median of the groups' counts)."""
         grouped = grouped.annotate(n=Count("pk"))
         if size is None:
             return grouped.order_by("-n").first()
-        return grouped.annotate(off=Func(F("n") - size, function="ABS")).order_by("off", "-n").first()
+        if size == "median":
+            counts = sorted(row["n"] for row in grouped)
+            wanted = counts[len(counts) // 2] if counts else 0
+        else:
+            wanted = int(size)
+        return grouped.annotate(off=Func(F("n") - wanted, function="ABS")).order_by("off", "-n").first()
 
     if args.workplace:
         workplace = Organisation.objects.get(pk=args.workplace)
@@ -575,14 +581,13 @@ def main() -> None:
     parser.add_argument("--board", type=int)
     parser.add_argument(
         "--workplace-size",
-        type=int,
-        help="instead of the biggest: the workplace committee whose open books are nearest this number",
+        help="instead of the biggest: the workplace committee whose open books are nearest this number"
+        ' ("median": the median of the committees)',
     )
     parser.add_argument(
         "--residence-size",
-        type=int,
         help="instead of the biggest: the residence committees (the bench's and the board's) whose registered"
-        " members are nearest this number",
+        ' members are nearest this number ("median": the median of the committees)',
     )
     parser.add_argument("--workdir", default="/tmp/solienhe-bench-pages")
     parser.add_argument("--out", help="write the figures as JSON here (default: WORKDIR-LABEL.json)")
