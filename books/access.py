@@ -183,8 +183,17 @@ def _book_ids(scope: Scope) -> QuerySet[Any]:
 
 
 def _residence_q(scope: Scope, committee: str, cell: str, member: str) -> Q:
+    """Rows of the scope's residence committees and cells, never of an E2 member. `member`: the
+    path to the row's member; "member" (the row has the member's id) checks the E2 members' ids
+    (members.models.e2_member_ids) instead of reading the member of every row."""
     q = Q(**{f"{committee}__in": scope.residence_committees}) | Q(**{f"{cell}__in": scope.residence_cells})
-    return q & ~Q(**{f"{member}__exemption": Exemption.E2})
+    return q & _not_e2(member)
+
+
+def _not_e2(member: str) -> Q:
+    if member == "member":
+        return ~Q(member__in=e2_member_ids())
+    return ~Q(**{f"{member}__exemption": Exemption.E2})
 
 
 def letters(scope: Scope) -> QuerySet[IntroductionLetter]:
@@ -201,10 +210,8 @@ def comments(scope: Scope) -> QuerySet[CommentRequest]:
 
 
 def register(scope: Scope) -> QuerySet[ResidenceRegisterEntry]:
-    # the row has the member's id: "not E2" without reading the member (members.models.e2_member_ids)
-    not_e2 = ~Q(member__in=e2_member_ids())
-    residence = (Q(residence_committee__in=scope.residence_committees) | Q(cell__in=scope.residence_cells)) & not_e2
-    workplace = _workplace_member_q(scope, "member__") & not_e2
+    residence = _residence_q(scope, "residence_committee", "cell", "member")
+    workplace = _workplace_member_q(scope, "member__") & _not_e2("member")
     return ResidenceRegisterEntry.objects.filter(residence | workplace)
 
 
