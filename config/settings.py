@@ -286,6 +286,11 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
 # A checked import not confirmed within this many days expires: its checked rows are deleted.
 IMPORT_KEEP_DAYS = int(os.environ.get("IMPORT_KEEP_DAYS", "7"))
+# The year's letters 1-213 as one PDF: up to this many are printed inside the request (≈ 8 s for 100);
+# more are laid out by a background task (documents.jobs) on two processes while a page waits.
+LETTERS_BATCH_INLINE_MAX = int(os.environ.get("LETTERS_BATCH_INLINE_MAX", "100"))
+# Such a PDF (MEDIA_ROOT/print/) is deleted this many days after it was made, or when a newer one replaces it.
+PRINT_JOB_KEEP_DAYS = int(os.environ.get("PRINT_JOB_KEEP_DAYS", "7"))
 # Scans of paper forms (PDF, JPEG, PNG checked by content): the largest file accepted.
 SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", str(10 * 1000 * 1000)))
 

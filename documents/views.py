@@ -7,8 +7,11 @@ visitor goes to the login page). The verification page is public and says nothin
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -21,15 +24,15 @@ from books.models import (
     CommentStatus,
     Event,
     IntroductionLetter,
-    LetterStatus,
     RegulationProfile,
     Term,
 )
 from orgs.models import OrgKind
 from web.common import hat_of, hat_required, scope_of
 
-from . import content, pdf
-from .models import Verification
+from . import content, jobs, pdf
+from .jobs import year_letters
+from .models import PrintJob, PrintStatus, Verification
 from .report import report_doc
 from .verification import finding_for, normalise, printed
 
@@ -58,37 +61,84 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf.pdf_response(data, pdf.filename("giay-gioi-thieu", found.display_number, found.full_name))
 
 
-def year_letters(scope: access.Scope, committee_id: int, year: int) -> QuerySet[IntroductionLetter]:
-    """The letters a committee signed in a year (not drafts), in number order: the start-of-year batch."""
-    return content.letter_rows(
-        access.letters(scope)
-        .filter(issuing_committee_id=committee_id, year=year)
-        .exclude(status=LetterStatus.DRAFT)
-        .order_by("number", "pk")
-    )
-
-
 @hat_required(OrgKind.WORKPLACE_COMMITTEE)
 @require_GET
 def letters_of_year(request: HttpRequest) -> HttpResponse:
-    """Every letter the committee signed this year (or ?nam=YYYY), as one PDF to print and send."""
+    """Every letter the committee signed this year (or ?nam=YYYY), as one PDF to print and send.
+
+    Up to LETTERS_BATCH_INLINE_MAX letters: the PDF at once. More: a background job (documents.jobs)
+    and its page, which waits for the PDF; the same committee and year already on its way: that job.
+    """
     today = clock.today()
     try:
         year = int(request.GET.get("nam", today.year))
     except ValueError:
         year = today.year
+    if not 2000 <= year <= 2100:
+        year = today.year
     committee = hat_of(request).organisation
     assert committee is not None
-    docs = content.letter_docs(list(year_letters(scope_of(request), committee.pk, year)))
-    if not docs:
+    letters = year_letters(scope_of(request), committee.pk, year)
+    count = letters.count()
+    if not count:
         return render(
             request,
             "documents/screens/nothing.html",
             {"what": f"Năm {year} {committee.name} chưa ký giấy giới thiệu nào."},
             status=404,
         )
-    data = pdf.render_pdf("documents/letters.html", {"docs": docs, "title": f"Giấy giới thiệu năm {year}"})
-    return pdf.pdf_response(data, pdf.filename("giay-gioi-thieu-nam", str(year), committee.name))
+    if count > settings.LETTERS_BATCH_INLINE_MAX:
+        job = jobs.start(user=request.user, committee=committee, year=year, count=count)
+        return redirect("documents:letters_job", token=job.token)
+    docs = content.letter_docs(list(letters))
+    data = pdf.render_pdf(jobs.TEMPLATE, {"docs": docs, "title": jobs.title(year)})
+    return pdf.pdf_response(data, _year_filename(year, committee.name))
+
+
+def _year_filename(year: int, committee_name: str) -> str:
+    return pdf.filename("giay-gioi-thieu-nam", str(year), committee_name)
+
+
+def _committee_job(request: HttpRequest, token: str) -> PrintJob:
+    """A job of the hat's committee (whoever of it started it); any other: 404."""
+    committee = hat_of(request).organisation
+    job = (
+        PrintJob.objects.filter(token=token, committee_id=committee.pk if committee else 0)
+        .select_related("committee")
+        .first()
+    )
+    if job is None or job.committee_id not in scope_of(request).workplace_committees:
+        raise Http404("Không tìm thấy tệp in này.")
+    return jobs.fail_if_lost(job)
+
+
+@hat_required(OrgKind.WORKPLACE_COMMITTEE)
+@require_GET
+def letters_job(request: HttpRequest, token: str) -> HttpResponse:
+    """The page that waits for the year's PDF (htmx polls its state) and then offers it."""
+    job = _committee_job(request, token)
+    context = {"job": job, "year": str(job.year), "minutes": jobs.minutes_for(job.letter_count)}
+    if request.headers.get("HX-Request"):
+        return render(request, "documents/screens/partials/letters_job.html", context)
+    return render(request, "documents/screens/letters_job.html", context)
+
+
+@hat_required(OrgKind.WORKPLACE_COMMITTEE)
+@require_GET
+def letters_job_file(request: HttpRequest, token: str) -> HttpResponse:
+    """The year's PDF once made; before that (or when it failed), back to its page."""
+    job = _committee_job(request, token)
+    if job.status != PrintStatus.DONE or not job.file:
+        return redirect("documents:letters_job", token=job.token)
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Tệp in đã bị xóa; hãy bấm in lại.") from None
+    response = FileResponse(handle, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_year_filename(job.year, job.committee.name)}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return cast(HttpResponse, response)  # streamed (tens of MB at national scale); typed for hat_required
 
 
 # --------------------------------------------------------------------------- mẫu 3-213
@@ -213,9 +263,6 @@ BLANK_HATS = (
 @require_GET
 def blank(request: HttpRequest, form: str) -> HttpResponse:
     """Mẫu 1-213 or 3-213 to fill by hand, with the committee's header when the hat has one."""
-    from django.conf import settings
-    from django.http import Http404
-
     committee = hat_of(request).organisation
     if committee is not None and committee.kind not in (OrgKind.WORKPLACE_COMMITTEE, OrgKind.RESIDENCE_COMMITTEE):
         committee = None
@@ -270,6 +317,8 @@ urlpatterns = [
     path("xac-minh/<str:code>/", verify, name="verify"),
     path("in/giay-gioi-thieu/<int:pk>/", letter, name="letter"),
     path("in/giay-gioi-thieu/trong-nam/", letters_of_year, name="letters_of_year"),
+    path("in/giay-gioi-thieu/trong-nam/<str:token>/", letters_job, name="letters_job"),
+    path("in/giay-gioi-thieu/trong-nam/<str:token>/tai-ve/", letters_job_file, name="letters_job_file"),
     path("in/phieu-nhan-xet/<int:pk>/", comment, name="comment"),
     path("in/so-lien-he/<int:pk>/", book, name="book"),
     path("in/so-theo-doi/", register, name="register"),

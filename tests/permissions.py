@@ -123,6 +123,8 @@ OBJECT_OF: dict[str, str] = {
     "documents:comment": "comment_signed",
     "documents:book": "book",
     "documents:verify": "verification",
+    "documents:letters_job": "print_job",
+    "documents:letters_job_file": "print_job",
     "api_token_revoke": "token",
 }
 

@@ -224,6 +224,11 @@ def _build(cast: Cast) -> World:
     from spreadsheets.models import MemberImport
 
     world.own["verification"] = codes_for([world.own["letter"]])[world.own["letter"].pk]
+    # the year's letters printed in the background: a job of each side's workplace committee
+    from documents.models import PrintJob
+
+    for objs, officer in ((world.own, cast.finance_clerk), (world.foreign, cast.health_secretary)):
+        objs["print_job"] = PrintJob.objects.create(user=officer, committee=objs["workplace_committee"], year=2026)
     world.foreign["verification"] = world.own["verification"]
     stranger = cast.health_secretary
     everyone = {role: world.user(role) for role in rules.ROLES if role != "anonymous"}
